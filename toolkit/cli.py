@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
@@ -48,9 +49,76 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(rows=args.rows, out=args.out, seed=args.seed)
 
 
+def _cmd_pseudonymise(args: argparse.Namespace) -> int:
+    from toolkit import pseudonymise
+
+    result = pseudonymise.pseudonymise_file(
+        args.file, args.out, key_file=args.key_file, progress=not args.quiet
+    )
+    print(result.summary())
+    return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit import ingest, schema
+
+    overrides = schema.parse_map_options(args.map)
+    leak = ingest.read_leak(args.file, progress=not args.quiet)
+    classes = schema.classify(leak.frame, overrides)
+    if args.json:
+        print(json.dumps(schema.inspect_report(leak, classes), ensure_ascii=False, indent=2))
+    else:
+        print(schema.inspect_text(leak, classes))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    import json
+
+    from toolkit import claims, ingest, schema, verify
+
+    overrides = schema.parse_map_options(args.map)
+    leak = ingest.read_leak(args.file, progress=not args.quiet)
+    report = verify.verify(leak, schema.classify(leak.frame, overrides), progress=not args.quiet)
+    table = claims.check_claims(report)
+    if args.json:
+        document = {**report.to_dict(), "claims": claims.claims_records(table)}
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(verify.report_text(report, table))
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from toolkit import publish
+
+    result = publish.publish(
+        args.file,
+        args.out,
+        key_file=args.key_file,
+        labs=args.labs,
+        leak=args.leak,
+        k=args.k,
+        rounding=args.rounding,
+        epsilon=args.epsilon,
+        progress=not args.quiet,
+    )
+    print(result.summary())
+    return 0
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m toolkit`` (also used to check the README)."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog=PROG,
         description="Investigate a health-data leak without ever publishing personal data.",
     )
@@ -71,6 +139,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
     p.add_argument("--out", default=None, help="output folder (default figures/demo)")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("pseudonymise", help="cross the privacy boundary: leak -> safe table")
+    p.add_argument("file", help="the leak (CSV, or an archive holding one)")
+    p.add_argument("--out", required=True, help="safe table to write (Parquet, in data/interim/)")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=_cmd_pseudonymise)
+
+    for verb, help_text in (
+        ("inspect", "rows, encoding, delimiter and each column's data category (no raw value)"),
+        ("verify", "authenticity checks and counts per category, and the published claims"),
+    ):
+        p = sub.add_parser(verb, help=help_text)
+        p.add_argument("file", help="the leaked file (.csv, .txt, .zip, .gz)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of a report")
+        p.add_argument(
+            "--map",
+            action="append",
+            metavar="COL=category",
+            help="force a column's category (repeatable), e.g. --map COL07=nir",
+        )
+        p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
+
+    p = sub.add_parser("publish", help="publication bundle: charts, CSV, map, manifest, note")
+    p.add_argument("file", help="the leak (CSV, archive) or a safe table (.parquet)")
+    p.add_argument("--out", required=True, help="bundle folder to write (e.g. figures/my-story)")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--labs", default=None, help="lab list (CSV registry or FINESS extract)")
+    p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
+    p.add_argument("--k", type=_positive_int, default=11, help="smallest published count (11)")
+    p.add_argument("--rounding", type=int, choices=(5, 10), default=None, help="round counts")
+    p.add_argument("--epsilon", type=float, default=None, help="differential privacy instead")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_publish)
 
     return parser
 
