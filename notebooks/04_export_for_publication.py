@@ -1,0 +1,94 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 — Exporter pour publication
+#
+# Ce carnet produit ce qu'une rédaction publie : pour chaque graphique, une image (SVG et PNG),
+# sa spécification Vega-Lite (à intégrer dans une page), le tableau de chiffres protégé (CSV
+# prêt pour Datawrapper ou Excel), un texte alternatif ; une carte des départements en GeoJSON ;
+# un manifeste (`manifest.json`) et une note de méthodologie en français (`methodologie.md`).
+#
+# Deux garde-fous s'appliquent avant qu'un seul fichier ne soit écrit : aucun chiffre publié ne
+# porte sur moins de `K` personnes (secret statistique), et chaque fichier est passé au
+# « détecteur de données personnelles » : s'il contient un numéro de sécurité sociale, un
+# téléphone, une adresse e-mail ou n'importe quel nom, adresse, identifiant ou commentaire du
+# fichier d'origine, l'export est annulé et rien n'est écrit.
+#
+# Paramètres : `LEAK` (`None` = `TOOLKIT_LEAK`, sinon la fuite synthétique), `LABS` (registre
+# des laboratoires, `None` = `TOOLKIT_LABS` ou le fichier `.labs.csv` voisin), `OUT` (dossier
+# d'export, `None` = `TOOLKIT_OUT`, sinon `figures/carnet-04`) et `K`, le seuil.
+
+# %% tags=["parameters"]
+LEAK = None
+LABS = None
+OUT = None
+K = 11
+
+# %%
+import os
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from toolkit import charts, exposure, notebook, paths, publish
+
+leak_path = notebook.resolve_leak(LEAK)
+labs_path = notebook.resolve_labs(leak_path, LABS)
+out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-04")
+
+# %% [markdown]
+# ## Le dossier de publication
+#
+# Une seule commande : lecture du fichier, pseudonymisation, agrégats, secret statistique,
+# graphiques, détecteur de données personnelles, puis écriture du dossier. Même fichier, même
+# clé, mêmes paramètres : mêmes fichiers, octet pour octet.
+
+# %%
+result = publish.publish(leak_path, out / "dossier", labs=labs_path, k=K)
+print(result.summary())
+
+# %% [markdown]
+# ## La note de méthodologie
+#
+# À reprendre dans l'encadré « méthodologie » de l'article. Elle dit ce qu'est le fichier, ce
+# qui a été compté, ce qui a été masqué et pourquoi, et les limites des chiffres.
+
+# %%
+display(Markdown((out / "dossier" / "methodologie.md").read_text(encoding="utf-8")))
+
+# %% [markdown]
+# ## Exporter un graphique de plus
+#
+# Un graphique fait à la main passe par le même chemin : son tableau est protégé (secret
+# statistique), puis `export_chart` écrit l'image, la spécification, le CSV et le texte
+# alternatif après le passage du détecteur. Ici : les mentions de santé par année.
+
+# %%
+safe = notebook.safe_table(leak_path)
+identifiers = publish.identifiers_of(leak_path)
+by_year = publish.protect_table(exposure.health_mentions(safe, by="year"), ["mention", "year"], k=K)
+chart = charts.health_mentions_chart(publish.chart_table(by_year), k=K)
+written = publish.export_chart(
+    chart, by_year, out / "graphiques", "mentions_par_annee", identifiers=identifiers, k=K
+)
+chart
+
+# %% [markdown]
+# ## Ce qui a été écrit
+#
+# Chaque fichier du dossier et son empreinte SHA-256 (aussi dans `manifest.json`) : de quoi
+# prouver plus tard qu'un fichier publié est bien celui-là.
+
+# %%
+for name, digest in sorted(result.manifest["files"].items()):
+    print(f"{digest[:16]}  {name}")
+for path in written:
+    print(f"{'':16}  graphiques/{path.name}")

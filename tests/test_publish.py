@@ -1,0 +1,498 @@
+"""The publication bundle: disclosure-safe CSVs, no personal data on any export path, same bytes.
+
+One small synthetic leak (3,000 fictional rows) is published once per module; the checks read
+the files back. The identifier check here is written independently of the tripwire: it folds
+every value of every direct-identifier column of the input and looks for it in every file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import pytest
+
+from toolkit import disclosure, exposure, ingest, pseudonymise, publish, schema, synth, tripwire
+from toolkit.categories import DIRECT_IDENTIFIERS
+from toolkit.errors import DisclosureError, InputError
+
+KEY = bytes(range(32))
+K = 11
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def leak(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("raw") / "leak.csv"
+    synth.write_synthetic_leak(path, rows=3_000, seed=11, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def labs(leak) -> Path:
+    return leak.with_name(leak.stem + ".labs.csv")
+
+
+@pytest.fixture(scope="module")
+def bundle(leak, labs, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pub") / "bundle"
+    publish.publish(leak, out, key=KEY, labs=labs, synthetic=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def raw_identifiers(leak) -> list[str]:
+    """Every non-empty value of every direct-identifier column of the input, as written."""
+    raw = ingest.read_leak(leak)
+    columns = [c for c, cat in schema.classify(raw.frame).mapping.items()
+               if cat in DIRECT_IDENTIFIERS]  # fmt: skip
+    values = raw.frame.select(pl.concat_list(columns).alias("v")).explode("v").collect()["v"]
+    return sorted(set(values.drop_nulls().str.strip_chars().to_list()) - {""})
+
+
+@pytest.fixture(scope="module")
+def surname(leak) -> str:
+    """A surname of the input that the tripwire searches (not a place or an ordinary word)."""
+    raw = ingest.read_leak(leak).frame.select("NOM").collect()["NOM"].drop_nulls()
+    words, phrases = tripwire.public_vocabulary()
+    return next(
+        s for s in raw.to_list()
+        if len(s) >= 6 and tripwire.fold([s])[0] not in words | phrases
+    )  # fmt: skip
+
+
+# --- an independent identifier search ------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def folder_texts(folder: Path) -> dict[str, str]:
+    return {
+        p.name: tripwire.file_text(p.name, p.read_bytes()) for p in sorted(folder.iterdir())
+    }
+
+
+def public_places() -> list[str]:
+    """Names of départements and regions, which a bundle shows by design (longest first)."""
+    from toolkit import reference
+
+    names = [*reference.departements_table()["name"], *reference.regions_table()["name"]]
+    return sorted({fold(n) for n in names}, key=len, reverse=True)
+
+
+def leaked_identifiers(folder: Path, identifiers: list[str]) -> list[tuple[str, int]]:
+    """(file, index of the identifier) for every input identifier found in a file.
+
+    Words the toolkit writes itself and the names of départements and regions are public: a
+    surname "Denis" is not a leak in "Seine-Saint-Denis".
+    """
+    words, phrases = tripwire.public_vocabulary()
+    places = public_places()
+    found = []
+    for name, text in folder_texts(folder).items():
+        folded = f" {fold(text)} "
+        for place in places:
+            folded = folded.replace(f" {place} ", "  ")
+        tokens = folded.split()
+        grams = {" ".join(tokens[i : i + n]) for n in range(1, 9) for i in range(len(tokens))}
+        digit_runs = set(re.findall(r"\d+", re.sub(r"(?<=\d)[ .](?=\d)", "", text)))
+        for index, value in enumerate(identifiers):
+            folded = " ".join(fold(value).split()[:8])
+            digits = re.sub(r"\D", "", value)
+            if re.search("[a-z]", folded):
+                public = folded in phrases or (" " not in folded and folded in words)
+                if len(folded.replace(" ", "")) >= 4 and not public and folded in grams:
+                    found.append((name, index))
+            elif len(digits) >= 9 and digits in digit_runs:
+                found.append((name, index))
+    return found
+
+
+# --- the bundle ----------------------------------------------------------------------------------
+
+
+def test_the_bundle_holds_exactly_the_files_of_its_manifest(bundle):
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.name for p in bundle.iterdir()}
+    assert on_disk == set(manifest["files"]) | {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((bundle / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_each_figure_has_svg_png_vega_lite_csv_and_alt_text(bundle):
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["figures"]) == 9
+    for figure in manifest["figures"]:
+        suffixes = sorted(f.removeprefix(figure["name"]) for f in figure["files"])
+        assert suffixes == [".csv", ".md", ".png", ".svg", ".vl.json"]
+    assert (bundle / "departements.geojson").exists()
+    assert (bundle / "methodologie.md").exists()
+
+
+def test_the_manifest_records_input_rows_persons_and_every_parameter(bundle, leak):
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["sha256"] == hashlib.sha256(leak.read_bytes()).hexdigest()
+    assert manifest["input"]["rows_read"] == 3_000
+    assert manifest["input"]["rows_quarantined"] == 0
+    assert manifest["persons"] > 2_000
+    assert manifest["parameters"] | {"key": None} == {
+        "k": K, "allow_zero": True, "rounding": None, "epsilon": None, "lang": "fr",
+        "synthetic_input": True, "key": None,
+    }  # fmt: skip
+    assert manifest["tripwire"]["source"] == "raw input"
+    assert sum(f["suppressed_cells"] for f in manifest["figures"]) > 0
+
+
+def test_the_manifest_does_not_say_which_hidden_cells_are_small(bundle):
+    text = (bundle / "manifest.json").read_text(encoding="utf-8")
+    assert "primary" not in text
+    assert "secondary" not in text
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff"), path.name
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_every_csv_count_is_at_least_k_or_zero_or_suppressed(bundle):
+    checked = 0
+    for path in sorted(bundle.glob("*.csv")):
+        for row in csv_rows(path):
+            count, flag = row["Personnes"], row["Secret statistique"]
+            if flag == "oui":
+                assert count == "", (path.name, row)
+            else:
+                assert flag == "non" and (int(count) == 0 or int(count) >= K), (path.name, row)
+            checked += 1
+    assert checked > 100
+
+
+def test_small_counts_were_actually_suppressed_somewhere(bundle):
+    flags = [row["Secret statistique"] for p in bundle.glob("*.csv") for row in csv_rows(p)]
+    assert "oui" in flags
+
+
+def test_csv_files_have_french_headers_and_no_internal_column(bundle):
+    header = (bundle / "03_departements.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header == (
+        "Code du département;Département;Population;Personnes pour 100 000 habitants;"
+        "Personnes;Secret statistique"
+    )
+    for path in bundle.glob("*.csv"):
+        assert "reason" not in path.read_text(encoding="utf-8-sig"), path.name
+
+
+def test_the_methodology_note_is_french_prose_with_the_bundle_figures(bundle):
+    note = (bundle / "methodologie.md").read_text(encoding="utf-8")
+    assert note.startswith("## Méthodologie\n")
+    assert "3\u00a0000 lignes" in note
+    assert "moins de 11 personnes" in note
+    assert "ce fichier est synthétique" in note
+    assert "{" not in note
+
+
+def test_no_identifier_of_the_input_is_anywhere_in_the_bundle(bundle, raw_identifiers):
+    assert len(raw_identifiers) > 5_000
+    assert leaked_identifiers(bundle, raw_identifiers) == []
+
+
+def test_the_search_used_by_these_tests_does_find_a_planted_identifier(tmp_path, surname):
+    (tmp_path / "x.md").write_text(f"Titre : {surname.title()}", encoding="utf-8")
+    assert leaked_identifiers(tmp_path, [surname]) == [("x.md", 0)]
+
+
+def test_svg_gradient_ids_do_not_depend_on_what_was_rendered_before():
+    svg = '<path fill="url(#gradient_6)"/><linearGradient id="gradient_6"/><g id="gradient_9"/>'
+    assert publish.stable_svg(svg) == (
+        '<path fill="url(#gradient_0)"/><linearGradient id="gradient_0"/><g id="gradient_1"/>'
+    )
+
+
+def test_same_input_key_and_parameters_give_byte_identical_bundles(bundle, leak, labs, tmp_path):
+    again = tmp_path / "again"
+    publish.publish(leak, again, key=KEY, labs=labs, synthetic=True)
+
+    def digests(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+    assert digests(again) == digests(bundle)
+
+
+# --- planted identifiers abort every export path ------------------------------------------------
+
+
+def planted_values(leak: Path, surname: str) -> dict[str, str]:
+    frame = ingest.read_leak(leak).frame.collect()
+
+    def first(column: str) -> str:
+        return frame[column].drop_nulls().filter(frame[column].drop_nulls() != "")[0]
+
+    return {
+        "surname": surname.title(),
+        "nir": first("NIR"),
+        "email": first("EMAIL"),
+        "phone": first("TEL_DOMICILE"),
+        "address": first("ADRESSE1"),
+    }
+
+
+@pytest.fixture(scope="module")
+def safe(leak) -> pl.DataFrame:
+    raw = ingest.read_leak(leak)
+    return pseudonymise.pseudonymise(raw, schema.classify(raw.frame), KEY).collect()
+
+
+@pytest.fixture(scope="module")
+def identifiers(leak) -> tripwire.Identifiers:
+    return publish.identifiers_of(leak)
+
+
+@pytest.fixture(scope="module")
+def built(safe, identifiers) -> publish.Bundle:
+    return publish.build_bundle(safe, input_info={"sha256": "0" * 64}, identifiers=identifiers)
+
+
+@pytest.mark.parametrize("kind", ["surname", "nir", "email", "phone", "address"])
+def test_an_identifier_planted_in_a_bundle_file_aborts_and_writes_nothing(
+    kind, leak, built, identifiers, surname, tmp_path
+):
+    value = planted_values(leak, surname)[kind]
+    files = dict(built.files)
+    files["04_categories.csv"] += f"Total;{value};1;non\n".encode()
+    out = tmp_path / "bundle"
+    with pytest.raises(DisclosureError, match="04_categories.csv contains a") as caught:
+        publish.write_bundle(publish.Bundle(files, built.manifest), out, identifiers)
+    assert value.lower() not in str(caught.value).lower()
+    assert list(tmp_path.iterdir()) == []
+
+
+def mentions_export(safe: pl.DataFrame) -> tuple[alt.TopLevelMixin, disclosure.Protected]:
+    from toolkit import charts
+
+    protected = publish.protect_table(exposure.health_mentions(safe), ["mention"], k=K)
+    return charts.health_mentions_chart(publish.chart_table(protected), k=K), protected
+
+
+@pytest.mark.parametrize("kind", ["surname", "nir", "email"])
+def test_an_identifier_in_a_chart_title_aborts_the_chart_export(
+    kind, leak, safe, identifiers, surname, tmp_path
+):
+    chart, protected = mentions_export(safe)
+    planted = chart.properties(title=f"Le cas {planted_values(leak, surname)[kind]}")
+    with pytest.raises(DisclosureError, match=r"mentions\.(md|png|svg|vl\.json) contains a"):
+        publish.export_chart(planted, protected, tmp_path, "mentions", identifiers=identifiers)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_single_chart_export_writes_five_files_without_any_identifier(
+    safe, identifiers, raw_identifiers, tmp_path
+):
+    chart, protected = mentions_export(safe)
+    written = publish.export_chart(chart, protected, tmp_path, "mentions", identifiers=identifiers)
+    assert [p.name for p in written] == [
+        "mentions.csv", "mentions.md", "mentions.png", "mentions.svg", "mentions.vl.json",
+    ]  # fmt: skip
+    assert leaked_identifiers(tmp_path, raw_identifiers) == []
+
+
+def test_a_chart_export_refuses_a_table_that_skipped_disclosure_control(
+    safe, identifiers, tmp_path
+):
+    chart, _ = mentions_export(safe)
+    with pytest.raises(InputError, match="disclosure control"):
+        publish.export_chart(chart, exposure.health_mentions(safe), tmp_path, "m",
+                             identifiers=identifiers)  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_chart_export_refuses_a_count_below_k(safe, identifiers, tmp_path):
+    chart, protected = mentions_export(safe)
+    small = protected.table.with_columns(
+        pl.lit(3, pl.Int64).alias("persons"), pl.lit(False).alias("persons_suppressed")
+    )
+    with pytest.raises(DisclosureError):
+        publish.export_chart(chart, small, tmp_path, "m", identifiers=identifiers)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_notebook_export_holds_no_identifier(leak, raw_identifiers, tmp_path):
+    import jupytext
+    import nbclient
+
+    notebook = jupytext.read(ROOT / "notebooks" / "04_export_for_publication.py")
+    env = {"TOOLKIT_LEAK": str(leak), "TOOLKIT_OUT": str(tmp_path), "TOOLKIT_KEY": KEY.hex()}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        nbclient.NotebookClient(
+            notebook, timeout=600, kernel_name="python3",
+            resources={"metadata": {"path": str(ROOT / "notebooks")}},
+        ).execute()  # fmt: skip
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    assert (tmp_path / "dossier" / "manifest.json").exists()
+    assert (tmp_path / "graphiques" / "mentions_par_annee.csv").exists()
+    for folder in (tmp_path / "dossier", tmp_path / "graphiques"):
+        assert leaked_identifiers(folder, raw_identifiers) == []
+
+
+# --- labs, safe tables, CSV injection, CLI ------------------------------------------------------
+
+
+def test_without_labs_the_bundle_leaves_out_distances_and_says_so(safe, identifiers, tmp_path):
+    safe_path = pseudonymise.write_safe_table(safe, tmp_path / "safe.parquet")
+    result = publish.publish(safe_path, tmp_path / "bundle")
+    manifest = result.manifest
+    assert manifest["left_out"] == [
+        {"figure": "09_distances", "reason": "no located lab (use --labs)"}
+    ]
+    assert not (tmp_path / "bundle" / "09_distances.png").exists()
+    assert manifest["input"]["kind"] == "safe table"
+    assert manifest["tripwire"]["source"] == "shapes only (the raw input was not given)"
+    note = (tmp_path / "bundle" / "methodologie.md").read_text(encoding="utf-8")
+    assert "la distance entre domicile et laboratoire" in note
+
+
+def test_formula_like_text_cells_are_neutralised_and_negative_numbers_stay_numbers():
+    frame = pl.DataFrame(
+        {
+            "label": ["=HYPERLINK(\"x\")", "+33", "-2", "@SUM(A1)", "\tx", "\rx", "Morbihan"],
+            "value": [-5, 1, 2, 3, 4, 5, 6],
+        }
+    )
+    out = publish.neutralise_formulas(frame)
+    assert out["label"].to_list() == [
+        "'=HYPERLINK(\"x\")", "'+33", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "Morbihan",
+    ]  # fmt: skip
+    assert out["value"].to_list() == [-5, 1, 2, 3, 4, 5, 6]
+    text = publish.csv_bytes(out).decode("utf-8-sig")
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""x"")";-5'
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", "publish", *args],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+
+
+def test_cli_missing_file_is_one_line_and_non_zero(tmp_path):
+    done = run_cli(str(tmp_path / "missing.csv"), "--out", str(tmp_path / "b"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"leak-toolkit: {tmp_path / 'missing.csv'}: file not found"
+    ]
+    assert not (tmp_path / "b").exists()
+
+
+def test_cli_refuses_to_overwrite_a_folder_that_is_not_a_bundle(leak, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("à garder", encoding="utf-8")
+    done = run_cli(str(leak), "--out", str(tmp_path / "mine"), "--quiet",
+                   "--key-file", str(write_key(tmp_path)))  # fmt: skip
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "is not a bundle folder" in done.stderr
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
+
+
+def write_key(folder: Path) -> Path:
+    path = folder / "key.hex"
+    path.write_text(KEY.hex() + "\n", encoding="ascii")
+    return path
+
+
+def test_cli_bad_rounding_is_refused_before_any_work(leak, tmp_path):
+    done = run_cli(str(leak), "--out", str(tmp_path / "b"), "--rounding", "3")
+    assert done.returncode == 2
+    assert "invalid choice" in done.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def bundle_counts(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    rows = []
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            text = data.decode("utf-8-sig")
+            rows += [(r["Personnes"], r["Secret statistique"])
+                     for r in csv.DictReader(io.StringIO(text), delimiter=";")]  # fmt: skip
+    return rows
+
+
+def test_with_rounding_every_published_count_is_a_multiple_of_the_base(safe, identifiers):
+    built = publish.build_bundle(safe, input_info={}, identifiers=identifiers, rounding=10)
+    counts = [int(c) for c, flag in bundle_counts(built.files) if flag == "non"]
+    assert counts and all(c % 10 == 0 for c in counts)
+    assert built.manifest["parameters"]["rounding"] == 10
+    assert "arrondis au multiple de 10" in built.files["methodologie.md"].decode()
+
+
+def test_with_epsilon_counts_are_noisy_but_never_below_k(safe, identifiers):
+    built = publish.build_bundle(safe, input_info={}, identifiers=identifiers, epsilon=1.0)
+    counts = [int(c) for c, flag in bundle_counts(built.files) if flag == "non"]
+    assert counts and all(c == 0 or c >= K for c in counts)
+    assert {f["disclosure"]["method"] for f in built.manifest["figures"]} == {
+        "differential_privacy"
+    }
+    assert "epsilon = 1,0" in built.files["methodologie.md"].decode()
+
+
+def test_rounding_and_epsilon_together_are_refused(safe, identifiers):
+    with pytest.raises(InputError, match="not both"):
+        publish.build_bundle(safe, input_info={}, identifiers=identifiers, rounding=5, epsilon=1)
+
+
+def test_the_note_never_rounds_an_incomplete_share_up_to_100_percent():
+    from toolkit.methodology import percent_fr
+
+    assert percent_fr(0.996) == "plus de 99\u00a0%"
+    assert percent_fr(1.0) == "100\u00a0%"
+    assert percent_fr(0.004) == "moins de 1\u00a0%"
+    assert percent_fr(0.55) == "55\u00a0%"
+
+
+def test_a_safe_table_without_any_record_has_nothing_to_publish(safe, identifiers):
+    with pytest.raises(InputError, match="nothing to publish"):
+        publish.build_bundle(safe.head(0), input_info={}, identifiers=identifiers)
+
+
+def test_cli_binary_file_is_one_line_and_non_zero(tmp_path):
+    garbage = tmp_path / "leak.csv"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    done = run_cli(str(garbage), "--out", str(tmp_path / "b"), "--quiet")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("leak-toolkit: ")
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_chart_export_accepts_a_protected_table_without_its_reason_column(
+    safe, identifiers, tmp_path
+):
+    chart, protected = mentions_export(safe)
+    table = protected.table.drop("persons_reason")
+    written = publish.export_chart(chart, table, tmp_path, "m", identifiers=identifiers)
+    header = written[0].read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header == "Mention de santé;Personnes;Secret statistique"
