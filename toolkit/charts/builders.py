@@ -233,7 +233,7 @@ def timeline_chart(
             counted = counted.with_columns(
                 _labels("departement", names).fill_null(text("not_located", lang)).alias("name")
             )
-            series = alt.Chart(counted).mark_line(interpolate="monotone").encode(
+            series = alt.Chart(counted).mark_line(interpolate="linear").encode(
                 x=x, y=y,
                 color=alt.Color("name:N", title=text("departement", lang),
                                 sort=[*(names[c] for c in sorted(names)),
@@ -242,8 +242,8 @@ def timeline_chart(
             )
         else:
             series = alt.layer(
-                alt.Chart(counted).mark_area(opacity=0.18, interpolate="monotone").encode(x=x, y=y),
-                alt.Chart(counted).mark_line(interpolate="monotone").encode(x=x, y=y),
+                alt.Chart(counted).mark_area(opacity=0.18, interpolate="linear").encode(x=x, y=y),
+                alt.Chart(counted).mark_line(interpolate="linear").encode(x=x, y=y),
             )
         runs = _suppressed_runs(frame, by)
         body = alt.layer(
