@@ -76,7 +76,7 @@ safe = notebook.safe_table(leak_path)
 identifiers = publish.identifiers_of(leak_path)
 by_year = publish.protect_table(exposure.health_mentions(safe, by="year"), ["mention", "year"], k=K)
 chart = charts.health_mentions_chart(publish.chart_table(by_year), k=K)
-written = publish.export_chart(
+publish.export_chart(
     chart, by_year, out / "graphiques", "mentions_par_annee", identifiers=identifiers, k=K
 )
 chart
@@ -88,7 +88,4 @@ chart
 # prouver plus tard qu'un fichier publié est bien celui-là.
 
 # %%
-for name, digest in sorted(result.manifest["files"].items()):
-    print(f"{digest[:16]}  {name}")
-for path in written:
-    print(f"{'':16}  graphiques/{path.name}")
+publish.file_listing(out)

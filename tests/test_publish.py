@@ -496,3 +496,14 @@ def test_a_chart_export_accepts_a_protected_table_without_its_reason_column(
     written = publish.export_chart(chart, table, tmp_path, "m", identifiers=identifiers)
     header = written[0].read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header == "Mention de santé;Personnes;Secret statistique"
+
+
+def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.csv").write_bytes(b"x;y\n")
+    (tmp_path / "sub" / "b.md").write_bytes(b"")
+    listing = publish.file_listing(tmp_path)
+    assert listing.rows() == [
+        ("a.csv", 4, hashlib.sha256(b"x;y\n").hexdigest()),
+        ("sub/b.md", 0, hashlib.sha256(b"").hexdigest()),
+    ]

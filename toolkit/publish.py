@@ -410,6 +410,20 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_listing(folder: str | Path) -> pl.DataFrame:
+    """Every file under ``folder``, size and SHA-256, sorted (proof of what was published)."""
+    root = Path(folder)
+    files = sorted(path for path in root.rglob("*") if path.is_file())
+    return pl.DataFrame(
+        {
+            "fichier": [path.relative_to(root).as_posix() for path in files],
+            "octets": [path.stat().st_size for path in files],
+            "sha256": [_sha256(path.read_bytes()) for path in files],
+        },
+        schema={"fichier": pl.String, "octets": pl.Int64, "sha256": pl.String},
+    )
+
+
 def _lab_points(located: pl.DataFrame | None, protected: disclosure.Protected) -> pl.DataFrame:
     """Located labs with their protected person counts (labs with a hidden count are not drawn)."""
     persons = protected.table.filter(~pl.col(f"{COUNT}_suppressed")).select("lab", COUNT)

@@ -26,11 +26,28 @@ SUFFIXES: dict[str, str] = {"svg": ".svg", "png": ".png", "json": ".vl.json", "m
 DEFAULT_FORMATS: tuple[str, ...] = ("svg", "png", "json", "md")
 
 
+#: Name of the offline renderer registered with Altair by :func:`enable_offline_rendering`.
+RENDERER = "toolkit_offline"
+
+_SCRIPT = re.compile(r"(<script type=\"text/javascript\">)(.*?)(</script>)", re.DOTALL)
+
+
+def isolate_scripts(html: str) -> str:
+    """Wrap each inline script of a chart's HTML in a function, so that its names stay local.
+
+    JupyterLab runs every output's scripts in one page: the inline template's top-level
+    ``const`` names would clash from the second chart on ("already declared") and leave it
+    blank. The bundle publishes ``window.vegaEmbed`` itself, so nothing else needs to be global.
+    """
+    return _SCRIPT.sub(lambda m: f"{m[1]}(function () {{{m[2]}}})();{m[3]}", html)
+
+
 def enable_offline_rendering(lang: Lang = "fr") -> None:
     """Show charts in Jupyter with Vega's JavaScript inlined: works with no network at all.
 
     Altair's default renderer loads Vega from a CDN and JupyterLab's built-in one ignores
-    Vega-Lite 6; the "inline" HTML template embeds the bundle shipped with vl-convert.
+    Vega-Lite 6; the "inline" HTML template embeds the bundle shipped with vl-convert. Each
+    chart's scripts are isolated so that any number of charts draw in one notebook.
     """
     alt.renderers.enable(
         "html",
@@ -41,6 +58,16 @@ def enable_offline_rendering(lang: Lang = "fr") -> None:
             "actions": False,
         },
     )
+    inline = alt.renderers.get()
+
+    def render(spec: dict[str, Any], **metadata: Any) -> Any:
+        output = inline(spec, **metadata)
+        bundle = output[0] if isinstance(output, tuple) else output
+        bundle["text/html"] = isolate_scripts(bundle["text/html"])
+        return output
+
+    alt.renderers.register(RENDERER, render)
+    alt.renderers.enable(RENDERER)
 
 
 def alt_text(chart: alt.TopLevelMixin) -> str:

@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 — Que contient le fichier, et est-il authentique ?
+#
+# Avant d'écrire une ligne sur une fuite, il faut savoir ce que l'on a entre les mains : combien
+# de lignes, quelles colonnes, quelles données personnelles, et si le fichier a les
+# caractéristiques d'un vrai fichier de laboratoire ou d'un faux. Ce carnet le dit avec des
+# **comptes uniquement** : aucune valeur d'une colonne personnelle n'est affichée.
+#
+# Fichier analysé : paramètre `LEAK` ci-dessous (`None` = `TOOLKIT_LEAK`, sinon la fuite
+# synthétique).
+
+# %% tags=["parameters"]
+LEAK = None
+
+# %% [markdown]
+# ## Lecture
+#
+# Le fichier est lu sans le modifier ; encodage et séparateur sont détectés, chaque ligne est
+# comptée : lue, ou mise en quarantaine avec sa raison (nombre de champs incorrect…).
+
+# %%
+from toolkit import charts, ingest, notebook, schema, verify, widgets
+
+leak_path = notebook.resolve_leak(LEAK)
+leak = ingest.read_leak(leak_path)
+leak.describe()
+
+# %% [markdown]
+# ## Quelles données ? Une catégorie par colonne
+#
+# Chaque colonne est rangée dans une catégorie de données (nom, NIR, téléphone, mot de passe,
+# commentaire libre…), d'après son en-tête et son contenu, avec un indice de confiance.
+
+# %%
+classes = schema.classify(leak.frame)
+print(schema.inspect_text(leak, classes))
+
+# %% [markdown]
+# ## Est-il authentique ?
+#
+# Un faussaire peut inventer des noms ; il lui est bien plus difficile de produire des NIR dont
+# la clé de contrôle est juste et qui concordent avec le sexe et la date de naissance, des codes
+# postaux qui existent et vont avec la commune, des numéros de téléphone conformes au plan de
+# numérotation. Le rapport ci-dessous compte ces indices.
+
+# %%
+report = verify.verify(leak, classes)
+print(verify.report_text(report))
+
+# %% [markdown]
+# ## Combien de personnes exposées, pour chaque catégorie ?
+#
+# Le fichier franchit ici la frontière de pseudonymisation : il devient la *table sûre*
+# (identifiant de personne chiffré, champs grossis, indicateurs par catégorie). Le graphique
+# montre la part des personnes dont chaque catégorie de données a fuité ; les catégories de
+# santé (article 9 du RGPD) sont en couleur.
+
+# %%
+safe = notebook.safe_table(leak_path)
+tables = widgets.exposure_tables(safe)
+charts.categories_chart(tables["categories"])
