@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+import polars as pl
 from tqdm import tqdm
 
 from toolkit import paths
@@ -84,8 +85,12 @@ def run(
 
     stage(STAGES[2])
     report = verify.verify(raw, classes)
-    verdicts = claims.check_claims(report)["verdict"]
+    claims_table = claims.check_claims(report)
+    verdicts = claims_table["verdict"]
     supported = int((verdicts == claims.SUPPORTED).sum())
+    # Claims where the sources disagree (27 vs 28 labs...) cannot all hold: say how many those are.
+    contradicted = claims_table.filter(pl.col("verdict") == claims.CONTRADICTED)
+    disputed = int((~contradicted["calibrated"]).sum())
     bar.update(1)
 
     stage(STAGES[3])
@@ -126,7 +131,9 @@ def run(
         f"  persons: {m['persons']:,}   labs: {m['labs']['in_file']} "
         f"({m['labs'].get('located', 0)} located)",
         f"  period: {period['first_sample_month'][:7]} to {period['last_sample_month'][:7]}",
-        f"  published claims supported by the file: {supported}/{len(verdicts)}",
+        f"  published claims supported by the file: {supported}/{len(verdicts)} "
+        f"(contradicted: {contradicted.height}, of which {disputed} where sources disagree; "
+        f"not measurable: {int((verdicts == claims.NOT_MEASURABLE).sum())})",
         f"  cells suppressed (k = {m['parameters']['k']}): {suppressed:,} of {cells:,}",
         f"  safe table: {safe_path}",
         f"Bundle ({len(written)} files): {out}",
