@@ -21,7 +21,7 @@ import polars as pl
 from toolkit import geo
 from toolkit.categories import CATEGORIES, HEALTH_MENTIONS
 from toolkit.errors import ToolkitError
-from toolkit.pseudonymise import validate_safe_table
+from toolkit.pseudonymise import compact_person_ids, validate_safe_table
 
 #: Categories whose combinations ``co_exposure`` ranks by default (the ones that hurt together),
 #: plus ``health_mention`` (any health mention in the free text).
@@ -35,7 +35,7 @@ _PERSONS = pl.col("person_id").n_unique()
 
 
 def _safe(safe: SafeTable) -> pl.LazyFrame:
-    return validate_safe_table(safe).lazy()
+    return compact_person_ids(validate_safe_table(safe).lazy())
 
 
 def _exposed_columns(lf: pl.LazyFrame) -> list[str]:

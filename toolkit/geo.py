@@ -113,19 +113,10 @@ def _insee_code(expr: pl.Expr) -> pl.Expr:
 # --- commune resolution (shared by residences and labs) -----------------------------------------
 
 
-def _resolve_communes(
-    frame: pl.LazyFrame,
-    postcode: pl.Expr,
-    name: pl.Expr,
-    insee: pl.Expr,
-    *,
-    prefix: str,
-    postcodes: pl.DataFrame | None,
-    communes: pl.DataFrame | None,
-) -> pl.LazyFrame:
-    """Add ``<prefix>insee``, ``departement``, ``region``, ``resolution`` (and lon/lat) columns."""
-    pcs = _reference_postcodes() if postcodes is None else postcodes
-    coms = _reference_communes() if communes is None else communes
+def _matching_tables(
+    pcs: pl.DataFrame, coms: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The gazetteer prepared for matching: (postcode + name key, postcode alone, INSEE code)."""
     by_population = pcs.lazy().sort(
         ["population", "insee"], descending=[True, False], nulls_last=True
     )
@@ -140,10 +131,49 @@ def _resolve_communes(
     known = coms.lazy().select(
         pl.col("insee").alias("_code"),
         pl.col("insee").alias("_exact"),
-        pl.col("departement").alias(f"{prefix}departement"),
-        pl.col("region").alias(f"{prefix}region"),
+        pl.col("departement").alias("_departement"),
+        pl.col("region").alias("_region"),
         pl.col("lon").alias("_lon"),
         pl.col("lat").alias("_lat"),
+    )
+    return by_name.collect(), by_postcode.collect(), known.collect()
+
+
+#: The last gazetteer prepared, with the frames it was prepared from (compared by identity).
+_PREPARED: list[tuple[pl.DataFrame, pl.DataFrame, tuple[pl.DataFrame, ...]]] = []
+
+
+def _prepared_tables(
+    pcs: pl.DataFrame, coms: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    # Streaming pseudonymisation resolves residences batch by batch: folding the 39,000
+    # gazetteer names again for each batch would dominate its cost, so reuse the last result
+    # while the same reference frames are given (the reference loaders are cached).
+    for seen_pcs, seen_coms, tables in _PREPARED:
+        if seen_pcs is pcs and seen_coms is coms:
+            return tables  # type: ignore[return-value]
+    tables = _matching_tables(pcs, coms)
+    _PREPARED[:] = [(pcs, coms, tables)]
+    return tables
+
+
+def _resolve_communes(
+    frame: pl.LazyFrame,
+    postcode: pl.Expr,
+    name: pl.Expr,
+    insee: pl.Expr,
+    *,
+    prefix: str,
+    postcodes: pl.DataFrame | None,
+    communes: pl.DataFrame | None,
+) -> pl.LazyFrame:
+    """Add ``<prefix>insee``, ``departement``, ``region``, ``resolution`` (and lon/lat) columns."""
+    by_name, by_postcode, known = _prepared_tables(
+        _reference_postcodes() if postcodes is None else postcodes,
+        _reference_communes() if communes is None else communes,
+    )
+    known = known.lazy().rename(
+        {"_departement": f"{prefix}departement", "_region": f"{prefix}region"}
     )
     status = (
         pl.when(pl.col("_exact").is_not_null())
@@ -161,8 +191,8 @@ def _resolve_communes(
             _code=_insee_code(insee),
         )
         .join(known.select("_code", "_exact"), on="_code", how="left", maintain_order="left")
-        .join(by_name, on=["_pc", "_nk"], how="left", maintain_order="left")
-        .join(by_postcode, on="_pc", how="left", maintain_order="left")
+        .join(by_name.lazy(), on=["_pc", "_nk"], how="left", maintain_order="left")
+        .join(by_postcode.lazy(), on="_pc", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("_exact", "_by_name", "_by_postcode").alias(f"{prefix}insee"),
             status.alias(f"{prefix}resolution"),
@@ -207,9 +237,9 @@ def resolve_residences(
 
 def resolution_rates(safe: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
     """How residences were resolved: ``resolution, records, persons, share`` (share of records)."""
-    from toolkit.pseudonymise import validate_safe_table
+    from toolkit.pseudonymise import compact_person_ids, validate_safe_table
 
-    lf = validate_safe_table(safe).lazy()
+    lf = compact_person_ids(validate_safe_table(safe).lazy())
     table = (
         lf.group_by("residence_resolution")
         .agg(records=pl.len(), persons=pl.col("person_id").n_unique())

@@ -466,7 +466,7 @@ def departements_geojson(protected: disclosure.Protected) -> bytes:
 
 
 def build_bundle(
-    safe: pl.DataFrame,
+    safe: pl.DataFrame | pl.LazyFrame,
     *,
     input_info: Mapping[str, Any],
     identifiers: Identifiers,
@@ -485,7 +485,7 @@ def build_bundle(
     lab locations are left out and the manifest and note say so.
     """
     from toolkit.methodology import SENSITIVE, NoteFacts, methodology_note
-    from toolkit.pseudonymise import validate_safe_table
+    from toolkit.pseudonymise import compact_person_ids, validate_safe_table
 
     if rounding is not None and epsilon is not None:
         raise InputError("choose rounding or differential privacy (epsilon), not both")
@@ -552,17 +552,23 @@ def build_bundle(
     if "03_departements" in protected_by_name:
         files["departements.geojson"] = departements_geojson(protected_by_name["03_departements"])
 
-    persons = safe.select(pl.col("person_id").n_unique()).item()
-    months = safe.select(first=pl.col("sample_month").min(), last=pl.col("sample_month").max())
-    resolution = safe.select((pl.col("residence_departement").is_not_null()).mean()).item()
-    n_labs = safe.select(pl.col("lab").drop_nulls().n_unique()).item()
+    # One query each, streamed: a LazyFrame of tens of millions of rows never sits in memory.
+    compact = compact_person_ids(safe.lazy())
+    persons = compact.select(pl.col("person_id").n_unique()).collect().item()
+    records = compact.select(pl.len()).collect().item()
+    months = compact.select(
+        first=pl.col("sample_month").min(), last=pl.col("sample_month").max()
+    ).collect()
+    resolution = compact.select(pl.col("residence_departement").is_not_null().mean()).collect()
+    resolution = resolution.item()
+    n_labs = compact.select(pl.col("lab").drop_nulls().n_unique()).collect().item()
     categories = protected_by_name.get("04_categories")
     shares = {} if categories is None else dict(
         categories.table.select("category", "share").iter_rows()
     )
     sensitive = [(c, shares[c]) for c in SENSITIVE if shares.get(c) is not None]
     facts = NoteFacts(
-        rows=int(input_info.get("rows_read") or safe.height),
+        rows=int(input_info.get("rows_read") or records),
         persons=int(persons),
         labs=int(n_labs),
         first_month=months["first"][0],
@@ -721,13 +727,15 @@ def publish(
     check_out_folder(out)
     stages = tqdm(total=4, desc="publish", unit="stage", file=sys.stderr, disable=not progress)
     if source.suffix.lower() == ".parquet":
-        safe = pseudonymise.read_safe_table(source).collect()
-        pseudonymise.validate_safe_table(safe)
+        # Kept lazy: the aggregates stream from the file, whatever its size.
+        safe = pseudonymise.validate_safe_table(pseudonymise.read_safe_table(source))
+        with source.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         info: dict[str, Any] = {
             "kind": "safe table",
             "file_name": source.name,
-            "sha256": _sha256(source.read_bytes()),
-            "records": safe.height,
+            "sha256": digest,
+            "records": safe.select(pl.len()).collect().item(),
             "rows_read": None,
             "rows_quarantined": None,
         }

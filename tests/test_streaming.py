@@ -1,0 +1,151 @@
+"""Streaming gives the same answers as the in-memory path, stage by stage (issue 7).
+
+Large leaks run through Polars' streaming engine, batch by batch; small ones may be collected
+whole. Each test runs one stage both ways on the same synthetic data and asserts identical
+results. The leak is written by the generator into a temporary folder (20,000 rows, several
+streaming batches); the one full-size run is in ``benchmarks/bench_pipeline.py``, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from toolkit import exposure, ingest, synth, verify
+from toolkit import pseudonymise as ps
+from toolkit.errors import BoundaryError
+
+KEY = bytes(range(32))
+ROWS = 20_000
+
+
+@pytest.fixture(scope="module")
+def leak(tmp_path_factory) -> Path:
+    """A 20,000-row synthetic leak in cp1252 (so ingest transcodes it), written once."""
+    path = tmp_path_factory.mktemp("streaming") / "leak.csv"
+    synth.write_synthetic_leak(path, rows=ROWS, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def raw(leak) -> ingest.Ingested:
+    return ingest.read_leak(leak, interim_dir=leak.parent / "interim")
+
+
+@pytest.fixture(scope="module")
+def safe(raw) -> pl.DataFrame:
+    """The safe table collected by the in-memory engine (the reference)."""
+    lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
+    return lazy.collect(engine="in-memory")
+
+
+def in_memory(fn, *args, **kwargs):
+    """Run ``fn`` with every default ``collect()`` on the in-memory engine."""
+    with pl.Config(engine_affinity="in-memory"):
+        return fn(*args, **kwargs)
+
+
+def streaming(fn, *args, **kwargs):
+    """Run ``fn`` with every default ``collect()`` on the streaming engine."""
+    with pl.Config(engine_affinity="streaming"):
+        return fn(*args, **kwargs)
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+
+def test_ingest_in_tiny_blocks_reads_the_same_frame_and_counts(leak, raw, tmp_path, monkeypatch):
+    # 64 KB blocks instead of 64 MB: hundreds of block boundaries, some inside quoted fields.
+    monkeypatch.setattr(ingest, "_BLOCK", 1 << 16)
+    monkeypatch.setattr(ingest, "_CHUNK", 1 << 14)
+    small = ingest.read_leak(leak, interim_dir=tmp_path)
+    assert small.describe() == raw.describe()
+    assert_frame_equal(small.frame.collect(), raw.frame.collect())
+
+
+def test_ingest_frame_is_the_same_collected_by_either_engine(raw):
+    assert_frame_equal(
+        raw.frame.collect(engine="streaming"), raw.frame.collect(engine="in-memory")
+    )
+
+
+# --- verify -------------------------------------------------------------------------------------
+
+
+def test_verify_counts_are_the_same_from_the_scanned_file_and_from_memory(raw):
+    from_file = verify.verify(raw, None).to_dict()
+    from_memory = verify.verify(raw.frame.collect(engine="in-memory"), None).to_dict()
+    from_file.pop("file")  # what only a file has: its encoding, delimiter, quarantine
+    assert from_file == from_memory
+
+
+def test_verify_counts_are_the_same_in_small_queries_on_disk_as_in_one_query(
+    raw, tmp_path, monkeypatch
+):
+    in_one_query = verify.verify(raw, None).to_dict()
+    monkeypatch.setattr(verify, "SMALL_ROWS", 0)  # take the large-leak path
+    monkeypatch.setattr(verify.paths, "INTERIM", tmp_path)
+    assert verify.verify(raw, None).to_dict() == in_one_query
+    assert list(tmp_path.iterdir()) == []  # the copy of derived personal data is deleted
+
+
+# --- pseudonymise -------------------------------------------------------------------------------
+
+
+def test_streamed_safe_table_equals_the_in_memory_one(raw, safe):
+    lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
+    assert_frame_equal(lazy.collect(engine="streaming"), safe)
+
+
+def test_safe_table_sunk_to_parquet_equals_the_in_memory_one_byte_for_byte(raw, safe, tmp_path):
+    lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
+    streamed = ps.write_safe_table(lazy, tmp_path / "streamed.parquet")
+    collected = ps.write_safe_table(safe, tmp_path / "collected.parquet")
+    assert streamed.read_bytes() == collected.read_bytes()
+
+
+def test_safe_table_is_the_same_when_distinct_values_overflow_the_memo(raw, safe, monkeypatch):
+    # Past the memo's limit every batch derives its own values: same result, bounded memory.
+    monkeypatch.setattr(ps._Memo, "LIMIT", 10)
+    lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
+    assert_frame_equal(lazy.collect(engine="streaming"), safe)
+
+
+def test_a_refused_streamed_table_leaves_no_file_behind(tmp_path):
+    row = {
+        "person_id": "0" * 32, "lab": "lbm5601", "sample_month": dt.date(2019, 1, 1),
+        "age_band": "20-24", "sex": "Kerfictif", "residence_insee": "56260",
+        "residence_departement": "56", "residence_region": "53", "residence_resolution": "exact",
+    }  # fmt: skip
+    smuggled = pl.LazyFrame([row], schema=ps.SAFE_COLUMNS)
+    with pytest.raises(BoundaryError, match="'sex'"):
+        ps.write_safe_table(smuggled, tmp_path / "safe.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- aggregates ---------------------------------------------------------------------------------
+
+AGGREGATES = {
+    "records_by_month": lambda s: exposure.records_by_month(s, by="lab"),
+    "lab_windows": exposure.lab_windows,
+    "persons_by_departement": exposure.persons_by_departement,
+    "persons_by_commune": exposure.persons_by_commune,
+    "category_exposure": exposure.category_exposure,
+    "category_by_year": exposure.category_by_year,
+    "co_exposure": exposure.co_exposure,
+    "health_mentions": lambda s: exposure.health_mentions(s, by="year"),
+    "age_sex_pyramid": exposure.age_sex_pyramid,
+}
+
+
+@pytest.mark.parametrize("name", list(AGGREGATES))
+def test_aggregate_from_the_parquet_file_streamed_equals_the_in_memory_one(name, safe, tmp_path):
+    aggregate = AGGREGATES[name]
+    path = ps.write_safe_table(safe, tmp_path / "safe.parquet")
+    assert_frame_equal(
+        streaming(aggregate, ps.read_safe_table(path)), in_memory(aggregate, safe)
+    )
