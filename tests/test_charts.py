@@ -519,3 +519,10 @@ def test_real_maps_of_the_six_departements_render_offline() -> None:
     departement_svg = charts.to_svg(charts.departement_map(by_departement))
     assert "Commune par commune" in texts(commune_svg)
     assert {"Morbihan", "Loiret"} <= set(texts(departement_svg))
+
+
+def test_svg_gradient_ids_do_not_depend_on_what_was_rendered_before():
+    svg = '<path fill="url(#gradient_6)"/><linearGradient id="gradient_6"/><g id="gradient_9"/>'
+    assert charts.stable_svg(svg) == (
+        '<path fill="url(#gradient_0)"/><linearGradient id="gradient_0"/><g id="gradient_1"/>'
+    )

@@ -7,7 +7,6 @@ leak that ``TOOLKIT_LEAK`` points at; the tests then read the executed copies in
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -185,10 +184,10 @@ def executed(small_leak, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     """Every notebook executed headless on the small leak, by name (the files are untouched)."""
     environment = {"TOOLKIT_LEAK": str(small_leak), "TOOLKIT_KEY": TEST_KEY}
     work = tmp_path_factory.mktemp("run")
-    saved = {name: os.environ.get(name) for name in environment}
-    os.environ.update(environment)  # the kernels inherit the test process's environment
     results = {}
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in environment.items():
+            env.setenv(name, value)  # the kernels inherit the test process's environment
         for path in IPYNB:
             nb = nbformat.read(path, as_version=4)
             client = NotebookClient(
@@ -199,12 +198,6 @@ def executed(small_leak, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
             )
             client.execute()
             results[path.stem] = nb
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     return results
 
 

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from stdnum.fr import nir as stdnum_nir
+from _french_fixtures import tiny_gazetteer, with_key  # noqa: F401 - autouse fixture
 
 from toolkit import schema
 from toolkit.categories import CATEGORIES
 from toolkit.errors import InputError
-
-GAZETTEER = pl.DataFrame(
-    {
-        "postcode": ["56000", "45000", "27000", "35000", "22000", "41000"],
-        "name": ["Vannes", "Orléans", "Évreux", "Rennes", "Saint-Brieuc", "Blois"],
-    }
-)
-
-
-@pytest.fixture(autouse=True)
-def tiny_gazetteer(monkeypatch):
-    """Every test sees the same six-postcode gazetteer, whether data/reference is built or not."""
-    monkeypatch.setattr(schema, "reference_postcodes", lambda: GAZETTEER)
-
-
-def with_key(body: str) -> str:
-    """A 13-character NIR body completed with its valid key."""
-    return body + stdnum_nir.calc_check_digits(body + "00")
-
 
 NIRS = [with_key(b) for b in ("1840375108123", "2921256260045", "1550127229011", "201122A045123")]
 COLUMNS = {

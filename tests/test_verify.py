@@ -7,28 +7,11 @@ import random
 
 import polars as pl
 import pytest
+from _french_fixtures import tiny_gazetteer, with_key  # noqa: F401 - autouse fixture
 from stdnum.fr import nir as stdnum_nir
 
 from toolkit import french, schema, verify
 from toolkit.cli import main
-
-GAZETTEER = pl.DataFrame(
-    {
-        "postcode": ["56000", "45000", "27000", "35000", "22000", "41000"],
-        "name": ["Vannes", "Orléans", "Évreux", "Rennes", "Saint-Brieuc", "Blois"],
-    }
-)
-
-
-@pytest.fixture(autouse=True)
-def tiny_gazetteer(monkeypatch):
-    """Every test sees the same six-postcode gazetteer, whether data/reference is built or not."""
-    monkeypatch.setattr(schema, "reference_postcodes", lambda: GAZETTEER)
-
-
-def with_key(body: str) -> str:
-    """A 13-character NIR body completed with its valid key."""
-    return body + stdnum_nir.calc_check_digits(body + "00")
 
 
 def run(columns: dict[str, list[str]]) -> dict:

@@ -35,7 +35,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -295,27 +294,13 @@ def csv_bytes(table: pl.DataFrame) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue()
 
 
-def stable_svg(svg: str) -> str:
-    """Renumber the SVG's gradient ids from 0 in order of appearance.
-
-    Vega numbers gradients with a counter that lives as long as the process: the second chart
-    rendered gets ``gradient_2``, and the same chart rendered later gets another number.
-    """
-    ids: dict[str, str] = {}
-
-    def renumber(match: re.Match[str]) -> str:
-        return ids.setdefault(match.group(0), f"gradient_{len(ids)}")
-
-    return re.sub(r"gradient_\d+", renumber, svg)
-
-
 def chart_files(chart: Any, name: str) -> dict[str, bytes]:
     """A chart's SVG, PNG, Vega-Lite JSON and alt text, in memory (the same chart, same bytes)."""
     from toolkit import charts
 
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     return {
-        f"{name}.svg": stable_svg(charts.to_svg(spec)).encode("utf-8"),
+        f"{name}.svg": charts.to_svg(spec).encode("utf-8"),
         f"{name}.png": charts.to_png(spec),
         f"{name}.vl.json": charts.to_json(spec).encode("utf-8"),
         f"{name}.md": (charts.alt_text(chart) + "\n").encode("utf-8"),
@@ -784,7 +769,6 @@ __all__ = [
     "locate_labs",
     "neutralise_formulas",
     "published_summary",
-    "stable_svg",
     "protect_table",
     "publish",
     "raw_input_info",

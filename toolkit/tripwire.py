@@ -37,7 +37,7 @@ import shutil
 import struct
 import tempfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -182,15 +182,26 @@ def _public_spans(tokens: list[str]) -> list[bool]:
     """For each token, whether it lies inside a public phrase (a place name, a label)."""
     phrases, first, lengths = _public_index()
     covered = [False] * len(tokens)
+    for i, n, phrase in _runs(tokens, first, lengths):
+        if phrase in phrases:
+            covered[i : i + n] = [True] * n
+    return covered
+
+
+def _runs(
+    tokens: list[str], first: frozenset[str], lengths: tuple[int, ...]
+) -> Iterator[tuple[int, int, str]]:
+    """``(start, length, phrase)`` for every run of tokens that could be a known phrase.
+
+    A run starts at a token that begins some phrase and has one of the phrases' lengths.
+    """
     for i, token in enumerate(tokens):
         if token not in first:
             continue
         for n in lengths:
             if i + n > len(tokens):
                 break
-            if " ".join(tokens[i : i + n]) in phrases:
-                covered[i : i + n] = [True] * n
-    return covered
+            yield i, n, " ".join(tokens[i : i + n])
 
 
 def _mapping(schema: Any) -> dict[str, str]:
@@ -295,19 +306,14 @@ def find(text: str, identifiers: Identifiers) -> str | None:
     tokens = fold([text])[0].split()
     covered: list[bool] | None = None
     first, lengths, phrases = identifiers.first_tokens, identifiers.lengths, identifiers.phrases
-    for i, token in enumerate(tokens):
-        if token not in first:
+    for i, n, phrase in _runs(tokens, first, lengths):
+        category = phrases.get(phrase)
+        if category is None:
             continue
-        for n in lengths:
-            if i + n > len(tokens):
-                break
-            category = phrases.get(" ".join(tokens[i : i + n]))
-            if category is None:
-                continue
-            # Computed once, and only when an identifier matched: most files never need it.
-            covered = _public_spans(tokens) if covered is None else covered
-            if not all(covered[i : i + n]):
-                return f"{category_label(category, 'en').lower()} from the input"
+        # Computed once, and only when an identifier matched: most files never need it.
+        covered = _public_spans(tokens) if covered is None else covered
+        if not all(covered[i : i + n]):
+            return f"{category_label(category, 'en').lower()} from the input"
     return None
 
 

@@ -92,8 +92,15 @@ def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     """The chart as an SVG document, rendered offline with its own locale, byte-stable."""
     spec = _spec(chart)
     svg = vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert(), **_locales(spec))
-    # Vega numbers gradients with a counter that lives as long as the process: renumber them
-    # in order of appearance so that the same chart gives the same bytes whatever came before.
+    return stable_svg(svg)
+
+
+def stable_svg(svg: str) -> str:
+    """Renumber the SVG's gradient ids from 0 in order of appearance.
+
+    Vega numbers gradients with a counter that lives as long as the process: the second chart
+    rendered gets ``gradient_2``, and the same chart rendered later gets another number.
+    """
     ids: dict[str, str] = {}
     return re.sub(
         r"gradient_\d+", lambda m: ids.setdefault(m.group(0), f"gradient_{len(ids)}"), svg
