@@ -108,9 +108,9 @@ def test_safe_table_sunk_to_parquet_equals_the_in_memory_one_byte_for_byte(raw, 
     assert streamed.read_bytes() == collected.read_bytes()
 
 
-def test_safe_table_is_the_same_when_distinct_values_overflow_the_memo(raw, safe, monkeypatch):
-    # Past the memo's limit every batch derives its own values: same result, bounded memory.
-    monkeypatch.setattr(ps._Memo, "LIMIT", 10)
+def test_safe_table_is_the_same_when_values_are_derived_on_every_row(raw, safe, monkeypatch):
+    # Past the limit of distinct keys, values are derived row by row: same result.
+    monkeypatch.setattr(ps, "DISTINCT_LIMIT", 10)
     lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
     assert_frame_equal(lazy.collect(engine="streaming"), safe)
 
