@@ -252,6 +252,30 @@ def test_validate_refuses_something_that_is_not_a_frame():
         ps.validate_safe_table({"person_id": ["x"]})  # type: ignore[arg-type]
 
 
+def test_a_lazy_safe_table_already_checked_is_not_scanned_again(monkeypatch):
+    lazy = safe_of(leak()).lazy()
+    ps.validate_safe_table(lazy)
+    scans = []
+    monkeypatch.setattr(ps.pl, "collect_all", lambda *a, **k: scans.append(1))
+    ps.validate_safe_table(lazy)
+    assert scans == []
+
+
+def test_a_lazy_frame_derived_from_a_checked_one_is_checked_again():
+    lazy = safe_of(leak()).lazy()
+    ps.validate_safe_table(lazy)
+    with pytest.raises(BoundaryError, match="'lab' holds 1 value"):
+        ps.validate_safe_table(lazy.with_columns(lab=pl.lit("Kerfictif Léa")))
+
+
+def test_a_safe_dataframe_changed_in_place_after_a_check_is_refused():
+    safe = safe_of(leak())
+    ps.validate_safe_table(safe)
+    safe[0, "lab"] = "Kerfictif Léa"
+    with pytest.raises(BoundaryError, match="'lab' holds 1 value"):
+        ps.validate_safe_table(safe)
+
+
 # --- the key ----------------------------------------------------------------------------------
 
 

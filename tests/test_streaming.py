@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from toolkit import exposure, ingest, synth, verify
+from toolkit import distinct, exposure, ingest, synth, verify
 from toolkit import pseudonymise as ps
 from toolkit.errors import BoundaryError
 
@@ -110,7 +110,7 @@ def test_safe_table_sunk_to_parquet_equals_the_in_memory_one_byte_for_byte(raw, 
 
 def test_safe_table_is_the_same_when_values_are_derived_on_every_row(raw, safe, monkeypatch):
     # Past the limit of distinct keys, values are derived row by row: same result.
-    monkeypatch.setattr(ps, "DISTINCT_LIMIT", 10)
+    monkeypatch.setattr(distinct, "DISTINCT_LIMIT", 10)
     lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
     assert_frame_equal(lazy.collect(engine="streaming"), safe)
 

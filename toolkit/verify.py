@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from toolkit import french, health, paths
+from toolkit import distinct, french, health, paths
 from toolkit import schema as schema_module
 from toolkit.schema import Schema, classify
 
@@ -88,40 +89,45 @@ def _derive(frame: pl.LazyFrame, schema: Schema) -> tuple[pl.LazyFrame, dict[str
     role["doctor_columns"] = doctors
     role["comments"] = schema.columns_of("comment")
     null = pl.lit(None, pl.String)
-    # Each stage materialises columns the next one reads, so that no expression repeats a
-    # sub-expression (Polars would evaluate it again at every reference).
     used = {c for c in role.values() if isinstance(c, str)}
     used |= {c for key in ("phones", "emails", "doctors", "comments") for c in role[key]}
     cleaned = frame.lazy().with_columns(
         french.blank_to_null(pl.col(c).cast(pl.String)).alias(c) for c in sorted(used)
     )
-    nir = french.nir_compact(_value(role["nir"])) if role["nir"] else null
-    birth = french.parse_date(_value(role["birth_date"])) if role["birth_date"] else null
-    derived = [
-        nir.alias("_nir"),
-        (french.sex_code(_value(role["sex"])) if role["sex"] else null).alias("_sex"),
-        birth.cast(pl.Date).alias("_birth"),
-        (french.parse_date(_value(role["sample_date"])) if role["sample_date"] else null)
-        .cast(pl.Date)
-        .alias("_sample"),
-        (french.postcode_clean(_value(role["postcode"])) if role["postcode"] else null).alias(
-            "_postcode"
-        ),
-        (french.fold_commune(_value(role["commune"])) if role["commune"] else null).alias(
-            "_commune"
-        ),
-        (_value(role["lab"]) if role["lab"] else null).alias("_lab"),
+    # Values that repeat (dates, sexes, places, names, blood groups, comments) are parsed once
+    # per distinct value; NIRs, phones and emails hardly repeat and are checked row by row.
+    per_value: dict[str, tuple[str | list[str] | None, Callable[[pl.Expr], pl.Expr]]] = {
+        "_sex": (role["sex"], french.sex_code),
+        "_birth": (role["birth_date"], lambda v: french.parse_date(v).cast(pl.Date)),
+        "_sample": (role["sample_date"], lambda v: french.parse_date(v).cast(pl.Date)),
+        "_postcode": (role["postcode"], french.postcode_clean),
+        "_commune": (role["commune"], french.fold_commune),
+        "_surname_key": (role["surname"], french.fold_text),
+        "_first_name_key": (role["first_name"], french.fold_text),
+        "_blood_valid": (role["blood_group"], lambda v: french.blood_group(v).is_not_null()),
+    }
+    derivations: list[distinct.Derivation] = [
+        ([column], lambda u, c=column, f=parse, n=name: u.with_columns(f(pl.col(c)).alias(n)))
+        for name, (column, parse) in per_value.items()
+        if isinstance(column, str)
     ]
-    by_name = (
-        [role["surname"], role["first_name"]] if role["surname"] and role["first_name"] else None
-    )
+    if role["comments"]:
+        comments = list(role["comments"])
+        derivations.append((comments, lambda u: _comment_words(u, comments)))
+    # Columns whose role the leak lacks are null, with the type their checks expect.
+    types = {"_birth": pl.Date, "_sample": pl.Date, "_blood_valid": pl.Boolean}
+    absent = [
+        pl.lit(None, types.get(n, pl.String)).alias(n)
+        for n, (column, _) in per_value.items()
+        if column is None
+    ]
+    by_name = role["surname"] and role["first_name"] and role["birth_date"]
     name_key = (
         pl.concat_str(
-            [french.fold_text(_value(by_name[0])), french.fold_text(_value(by_name[1])),
-             pl.col("_birth").cast(pl.String)],
+            [pl.col("_surname_key"), pl.col("_first_name_key"), pl.col("_birth").cast(pl.String)],
             separator="|",
         )
-        if by_name and role["birth_date"]
+        if by_name
         else null
     )
     person = (
@@ -137,12 +143,32 @@ def _derive(frame: pl.LazyFrame, schema: Schema) -> tuple[pl.LazyFrame, dict[str
         .alias(f"_email{i}")
         for i, c in enumerate(role["emails"] + role["doctors"])
     ]
+    # Each stage materialises columns the next one reads, so that no expression repeats a
+    # sub-expression (Polars would evaluate it again at every reference).
     lazy = (
-        cleaned.with_columns(*derived, *phones, *emails)
+        distinct.derive_once(cleaned, derivations)
+        .with_columns(
+            *absent,
+            (french.nir_compact(_value(role["nir"])) if role["nir"] else null).alias("_nir"),
+            (_value(role["lab"]) if role["lab"] else null).alias("_lab"),
+            *phones,
+            *emails,
+        )
         .with_columns(french.nir_key_valid(pl.col("_nir")).alias("_nir_valid"))
         .with_columns(person.alias("_person"))
     )
     return lazy, role
+
+
+def _comment_words(rows: pl.LazyFrame, comments: list[str]) -> pl.LazyFrame:
+    """Whether the comments of a row hold any text, and each counted word (``_word_<word>``)."""
+    # A row counts once per word, whichever comment column holds it (health.WORD_PATTERNS is
+    # the definition shared with the synthetic generator's calibration).
+    text = pl.concat_str([pl.col(c) for c in comments], separator=" ", ignore_nulls=True)
+    return rows.with_columns(
+        (text.str.len_chars() > 0).alias("_has_comment"),
+        *(health.word_expr(text, word).alias(f"_word_{word}") for word in health.WORD_PATTERNS),
+    )
 
 
 def _count(expr: pl.Expr) -> pl.Expr:
@@ -205,11 +231,7 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
         non_blank = pl.col(col.name).cast(pl.String).str.strip_chars().str.len_bytes() > 0
         aggs.append(_count(non_blank).alias(f"filled.{col.name}"))
     if role["blood_group"]:
-        aggs.append(
-            french.blood_group(_value(role["blood_group"])).is_not_null().sum().alias(
-                "blood_group.valid"
-            )
-        )
+        aggs.append(_count(pl.col("_blood_valid")).alias("blood_group.valid"))
     reference = _reference_pairs()
     if reference:
         codes, pairs = reference
@@ -255,14 +277,9 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
             )
         )
     if role["comments"]:
-        # A row counts once per word, whichever comment column holds it (health.WORD_PATTERNS
-        # is the definition shared with the synthetic generator's calibration).
-        text = pl.concat_str(
-            [_value(c) for c in role["comments"]], separator=" ", ignore_nulls=True
-        )
-        aggs.append(_count(text.str.len_chars() > 0).alias("comment.rows_with_text"))
+        aggs.append(_count(pl.col("_has_comment")).alias("comment.rows_with_text"))
         for word in health.WORD_PATTERNS:
-            aggs.append(_count(health.word_expr(text, word)).alias(f"comment.rows_with_{word}"))
+            aggs.append(_count(pl.col(f"_word_{word}")).alias(f"comment.rows_with_{word}"))
     return aggs
 
 
