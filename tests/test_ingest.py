@@ -380,6 +380,18 @@ def test_error_messages_never_quote_file_content(tmp_path):
     assert "SECRET" not in str(caught.value)
 
 
+def test_a_reader_failure_is_one_line_naming_the_file_and_never_the_content(tmp_path, monkeypatch):
+    def failing_collect(self, *args, **kwargs):
+        raise pl.exceptions.ComputeError("could not parse `SECRET-NIR` as dtype\nat line 2")
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", failing_collect)
+    with pytest.raises(InputError) as caught:
+        read_leak(write(tmp_path, "leak.csv", "a;b\n1;2\n"), interim_dir=tmp_path / "interim")
+    message = str(caught.value)
+    assert message.endswith("leak.csv: cannot be parsed as delimited text (Polars: ComputeError)")
+    assert "SECRET" not in message and "\n" not in message
+
+
 # --- property: agrees with Python's csv module on any well-quoted file ------------------------
 
 field_text = st.text(alphabet=["a", "é", "œ", ";", ",", '"', "\n", " ", "0"], max_size=6)

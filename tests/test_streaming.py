@@ -33,6 +33,13 @@ def leak(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def raw(leak) -> ingest.Ingested:
+    """The leak scanned lazily from disk, as a leak larger than ``IN_MEMORY_BYTES`` is read."""
+    return ingest.read_leak(leak, interim_dir=leak.parent / "interim", in_memory=False)
+
+
+@pytest.fixture(scope="module")
+def kept(leak) -> ingest.Ingested:
+    """The same leak parsed once and kept in memory, as a small leak is read by default."""
     return ingest.read_leak(leak, interim_dir=leak.parent / "interim")
 
 
@@ -67,6 +74,14 @@ def test_ingest_in_tiny_blocks_reads_the_same_frame_and_counts(leak, raw, tmp_pa
     assert_frame_equal(small.frame.collect(), raw.frame.collect())
 
 
+def test_a_small_leak_is_kept_in_memory_by_default_and_equals_the_scanned_one(raw, kept):
+    assert isinstance(kept.frame, pl.LazyFrame)
+    assert "csv" not in kept.frame.explain().lower()  # parsed once: no scan left in its plan
+    assert "csv" in raw.frame.explain().lower()
+    assert kept.describe() == raw.describe()
+    assert_frame_equal(kept.frame.collect(), raw.frame.collect())
+
+
 def test_ingest_frame_is_the_same_collected_by_either_engine(raw):
     assert_frame_equal(
         raw.frame.collect(engine="streaming"), raw.frame.collect(engine="in-memory")
@@ -94,6 +109,15 @@ def test_verify_counts_are_the_same_in_small_queries_on_disk_as_in_one_query(
 
 
 # --- pseudonymise -------------------------------------------------------------------------------
+
+
+def test_safe_table_from_a_leak_kept_in_memory_equals_the_streamed_one(kept, safe):
+    lazy = ps.pseudonymise(kept, synth.COLUMN_CATEGORIES, KEY)
+    assert_frame_equal(lazy.collect(engine="streaming"), safe)
+
+
+def test_verify_counts_are_the_same_from_a_leak_kept_in_memory(raw, kept):
+    assert verify.verify(kept, None).to_dict() == verify.verify(raw, None).to_dict()
 
 
 def test_streamed_safe_table_equals_the_in_memory_one(raw, safe):

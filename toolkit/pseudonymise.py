@@ -174,15 +174,23 @@ def _columns_of(mapping: Mapping[str, str], available: list[str], category: str)
     return [c for c in available if mapping.get(c) == category]
 
 
+def _stripped(columns: list[str]) -> list[pl.Expr]:
+    """The raw cells as text without surrounding spaces, which ``_clean`` and ``_filled`` expect.
+
+    A stage of its own: Polars evaluates a sub-expression again at every reference, and each
+    column is read by both.
+    """
+    return [pl.col(c).cast(pl.String).str.strip_chars() for c in columns]
+
+
 def _clean(column: str) -> pl.Expr:
-    """A raw cell stripped, with empty markers ("", NULL, \\N, -) turned into null."""
-    text = pl.col(column).cast(pl.String).str.strip_chars()
-    return pl.when(~text.is_in(_EMPTY_MARKERS)).then(text)
+    """A stripped cell, with empty markers ("", NULL, \\N, -) turned into null."""
+    return pl.when(~pl.col(column).is_in(_EMPTY_MARKERS)).then(pl.col(column))
 
 
 def _filled(column: str) -> pl.Expr:
-    """Whether a raw cell holds something (not empty, not a null marker); cheap on every row."""
-    return ~pl.col(column).cast(pl.String).str.strip_chars().is_in(_EMPTY_MARKERS).fill_null(True)
+    """Whether a stripped cell holds something (not empty, not a null marker)."""
+    return ~pl.col(column).is_in(_EMPTY_MARKERS).fill_null(True)
 
 
 def _first(columns: list[str]) -> pl.Expr:
@@ -293,11 +301,12 @@ def pseudonymise(
     cols = {category: _columns_of(mapping, available, category) for category in CATEGORIES}
     find_mentions = mentions or health.mention_exprs
 
-    address = _first(cols["address"])
     comment_columns = cols["comment"]
     # Stage 1: one narrow frame of the raw fields needed, each taken from the first filled column
     # of its category.
-    staged = frame.with_row_index("__row").select(
+    categorised = {column for columns in cols.values() for column in columns}
+    used = [c for c in available if c in categorised]
+    staged = frame.with_row_index("__row").with_columns(_stripped(used)).select(
         _nir_raw=_first(cols["nir"]),
         _surname=pl.coalesce(_first(cols["surname"]), _first(cols["birth_name"])),
         _first_name=_first(cols["first_name"]),
@@ -305,8 +314,9 @@ def pseudonymise(
         _sample_raw=_first(cols["sample_date"]),
         _sex_raw=_first(cols["sex"]),
         _lab_raw=_first(cols["lab"]),
-        _postcode=pl.coalesce(_first(cols["postcode"]), address.str.extract(r"\b(\d{5})\b")),
-        _commune=pl.coalesce(_first(cols["commune"]), address.str.extract(r"\b\d{5}\s+(.+)$")),
+        _postcode=_first(cols["postcode"]),
+        _commune=_first(cols["commune"]),
+        _address=_first(cols["address"]),
         _text=pl.concat_str([_clean(c) for c in comment_columns], separator=" ", ignore_nulls=True)
         if comment_columns
         else pl.lit(None, dtype=pl.String),
@@ -319,7 +329,12 @@ def pseudonymise(
     )
     # Separate step: the NIR checks reuse the cleaned value many times; computing it once first
     # keeps Polars from re-evaluating the cleaning in every sub-expression.
-    staged = staged.with_columns(_nir=normalise_nir(pl.col("_nir_raw"))).drop("_nir_raw")
+    staged = staged.with_columns(
+        _nir=normalise_nir(pl.col("_nir_raw")),
+        # Without a postcode (commune) column, the postal address may hold one.
+        _postcode=pl.coalesce("_postcode", pl.col("_address").str.extract(r"\b(\d{5})\b")),
+        _commune=pl.coalesce("_commune", pl.col("_address").str.extract(r"\b\d{5}\s+(.+)$")),
+    ).drop("_nir_raw", "_address")
     # Stage 2: costly parsing (dates, names of places, regexes on comments) runs once per
     # distinct value: leaks repeat dates, places, labs and comments.
     staged = distinct.derive_once(

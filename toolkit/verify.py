@@ -89,10 +89,9 @@ def _derive(frame: pl.LazyFrame, schema: Schema) -> tuple[pl.LazyFrame, dict[str
     role["doctor_columns"] = doctors
     role["comments"] = schema.columns_of("comment")
     null = pl.lit(None, pl.String)
-    used = {c for c in role.values() if isinstance(c, str)}
-    used |= {c for key in ("phones", "emails", "doctors", "comments") for c in role[key]}
+    # Every column stripped once, blanks as null: the checks and the fill counts read these.
     cleaned = frame.lazy().with_columns(
-        french.blank_to_null(pl.col(c).cast(pl.String)).alias(c) for c in sorted(used)
+        french.blank_to_null(pl.col(c.name).cast(pl.String)).alias(c.name) for c in schema.columns
     )
     # Values that repeat (dates, sexes, places, names, blood groups, comments) are parsed once
     # per distinct value; NIRs, phones and emails hardly repeat and are checked row by row.
@@ -228,8 +227,7 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
     ]
     # Cells filled, column by column, for every category.
     for col in schema.columns:
-        non_blank = pl.col(col.name).cast(pl.String).str.strip_chars().str.len_bytes() > 0
-        aggs.append(_count(non_blank).alias(f"filled.{col.name}"))
+        aggs.append(pl.col(col.name).is_not_null().sum().alias(f"filled.{col.name}"))
     if role["blood_group"]:
         aggs.append(_count(pl.col("_blood_valid")).alias("blood_group.valid"))
     reference = _reference_pairs()
