@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import zipfile
@@ -74,6 +75,24 @@ def test_byte_undefined_in_cp1252_means_latin1(tmp_path):
     result = read(write(tmp_path, "leak.csv", data))
     assert result.encoding == "latin-1"
     assert rows(result)[-1] == ("x\x81", "y")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "nom;ville\nCœur;Besançon\n".encode("cp1252"),
+        "nom;ville\nHélène;Besançon\n".encode("latin-1") + b"x\x81;y\n",
+        "nom;ville\nHélène;Besançon\n".encode(),
+    ],
+    ids=["cp1252", "latin-1", "utf-8"],
+)
+def test_sha256_is_that_of_the_input_bytes_and_only_the_utf8_copy_is_left(tmp_path, data):
+    result = read(write(tmp_path, "leak.csv", data))
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    interim = tmp_path / "interim"
+    copies = sorted(p.name for p in interim.glob("*")) if interim.exists() else []
+    transcoded = result.encoding != "utf-8"
+    assert copies == ([f"leak.csv-{result.sha256[:12]}.utf8.csv"] if transcoded else [])
 
 
 def test_utf8_is_read_in_place_without_transcoding(tmp_path):

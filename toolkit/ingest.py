@@ -31,6 +31,7 @@ import csv
 import gzip
 import hashlib
 import io
+import os
 import re
 import sys
 import zipfile
@@ -153,6 +154,7 @@ def read_leak(
         text_source = path
         probe = _probe(path, path, progress, encoding=encoding, sha=True)
         sha256 = probe.sha256
+        single_byte = sha256 is None
     else:
         sha256 = _sha256(path, progress)
         work.mkdir(parents=True, exist_ok=True)
@@ -165,17 +167,31 @@ def read_leak(
         except RuntimeError:  # zipfile's way of saying the member is encrypted
             raise InputError("the archive is password-protected", path) from None
         probe = _probe(text_source, path, progress, encoding=encoding, sha=False)
-    stem = f"{path.name}-{sha256[:12]}"
+        single_byte = probe.sha256 is None
 
     detected, lossy, sentinel = probe.encoding, probe.lossy, probe.sentinel
     if detected in ("utf-8", "utf-8-sig") and not probe.cr_only:
         utf8 = text_source
     else:
         work.mkdir(parents=True, exist_ok=True)
-        utf8 = work / f"{stem}.utf8.csv"
-        lossy, sentinel = _transcode(text_source, utf8, detected, progress, probe.cr_only)
+        # Named after the input's sha256 once known (a single-byte file is hashed meanwhile).
+        utf8 = work / f"{path.name}.{os.getpid()}.utf8.partial"
+        try:
+            if single_byte:
+                detected, sha, sentinel = _transcode_single_byte(
+                    text_source, utf8, progress, probe.cr_only, hash_input=kind is None
+                )
+                sha256 = sha or sha256
+                lossy = False
+            else:
+                lossy, sentinel = _transcode(text_source, utf8, detected, progress, probe.cr_only)
+        except BaseException:
+            utf8.unlink(missing_ok=True)  # a partial copy of raw personal data
+            raise
+        utf8 = utf8.replace(work / f"{path.name}-{sha256[:12]}.utf8.csv")
         if kind is not None:
             text_source.unlink()
+    stem = f"{path.name}-{sha256[:12]}"
     if sentinel is None:
         raise InputError("does not look like a text file (binary content)", path)
 
@@ -352,7 +368,7 @@ class _Probe:
     encoding: str
     lossy: bool  # some bytes are not valid in that encoding (their records are quarantined)
     sentinel: str | None  # a control character absent from the file, to split it into lines
-    sha256: str
+    sha256: str | None  # None: a single-byte file, hashed while it is transcoded
     cr_only: bool = False  # old Mac line endings: a lone CR ends each line
 
 
@@ -384,7 +400,7 @@ def _probe(source: Path, shown: Path, progress: bool, *, encoding: str | None, s
     digest = hashlib.sha256()
     sentinels = _Sentinels()
     check_utf8 = encoding in ("utf-8", "utf-8-sig")
-    invalid = undefined = 0
+    invalid = 0
     single_byte = saw_multibyte = False
     tail = b""  # an incomplete multi-byte character cut by the chunk boundary
     for chunk in _chunks(source, progress, "reading"):
@@ -409,16 +425,11 @@ def _probe(source: Path, shown: Path, progress: bool, *, encoding: str | None, s
                 and not saw_multibyte
                 and multibyte_extra <= invalid
             )
-        if single_byte and not undefined:
-            # One byte search each (memchr): 15 times faster than a regex character class.
-            undefined = any(byte in chunk for byte in _CP1252_UNDEFINED)
+        if single_byte:
+            # The file must be transcoded, and that pass reads every byte anyway: it computes
+            # the sha256 and tells cp1252 from latin-1 (see ``_transcode_single_byte``).
+            return _Probe("cp1252", False, None, None, cr_only)
     invalid = invalid or (check_utf8 and bool(tail))
-    if single_byte:
-        # Bytes 0x80-0x9F are printable in cp1252 (œ, €, ’) but control characters in latin-1,
-        # which real text never holds: cp1252 unless a byte undefined in cp1252 occurs. Without
-        # any such byte both decode the file identically, and French files are usually cp1252.
-        encoding = "latin-1" if undefined else "cp1252"
-        return _Probe(encoding, False, None, digest.hexdigest(), cr_only)
     return _Probe(encoding, bool(invalid), sentinels.free(), digest.hexdigest(), cr_only)
 
 
@@ -481,6 +492,40 @@ def _transcode(
             out.write(data)
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     return lossy, sentinels.free()
+
+
+def _transcode_single_byte(
+    source: Path, target: Path, progress: bool, cr_only: bool, *, hash_input: bool
+) -> tuple[str, str | None, str | None]:
+    """Transcode a single-byte file to UTF-8 in one pass that also hashes and checks it.
+
+    cp1252, or latin-1 if the file holds a byte cp1252 leaves undefined (then a second pass, a
+    rare case). Returns (encoding, sha256 of ``source`` if ``hash_input``, sentinel).
+    """
+    digest = hashlib.sha256()
+    undefined = False
+    decoder = codecs.getincrementaldecoder("cp1252")("replace")
+    sentinels = _Sentinels()
+    with target.open("wb") as out:
+        for chunk in _chunks(source, progress, "transcoding cp1252 to utf-8"):
+            if hash_input:
+                digest.update(chunk)
+            # Bytes 0x80-0x9F are printable in cp1252 (œ, €, ’) but control characters in
+            # latin-1, which real text never holds: cp1252 unless a byte undefined in cp1252
+            # occurs. Without one, both decode the file identically (French files: cp1252).
+            # One byte search each (memchr): 15 times faster than a regex character class.
+            undefined = undefined or any(byte in chunk for byte in _CP1252_UNDEFINED)
+            if undefined:
+                continue  # only the hash goes on: the file is transcoded as latin-1 below
+            text = decoder.decode(chunk)
+            data = (text.replace("\r", "\n") if cr_only else text).encode("utf-8")
+            sentinels.update(data)
+            out.write(data)
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    sha = digest.hexdigest() if hash_input else None
+    if undefined:
+        return "latin-1", sha, _transcode(source, target, "latin-1", progress, cr_only)[1]
+    return "cp1252", sha, sentinels.free()
 
 
 # --- delimiter and header -------------------------------------------------------------------
