@@ -4,7 +4,7 @@ Leaks repeat themselves: 491,840 records hold 37,490 distinct birth dates, 8,103
 commune pairs, 28 labs and about a thousand distinct comments. Parsing a date, folding a place
 name or running a dozen regexes on a comment therefore costs far less on the table of distinct
 values, joined back onto the records, than on every record. Used on the raw side of the privacy
-boundary by ``verify`` and ``pseudonymise``.
+boundary by ``pseudonymise``.
 """
 
 from __future__ import annotations
@@ -50,24 +50,5 @@ def derive_once(frame: pl.LazyFrame, derivations: list[Derivation]) -> pl.LazyFr
 
 
 
-def once_per_value(parse: Callable[[pl.Expr], pl.Expr]) -> Callable[[pl.Expr], pl.Expr]:
-    """``parse`` made to run on each batch's distinct values, mapped back onto its rows.
 
-    For a parse that maps null to null (dates, folded names, codes) on a column held in
-    memory, where one batch is the whole column: 491,840 birth dates are 37,490 to parse. A
-    streamed column comes in batches of a few thousand rows, which repeat less: there,
-    ``parse`` on every row costs about the same and is simpler.
-    """
-
-    def apply(values: pl.Series) -> pl.Series:
-        distinct = values.drop_nulls().unique()
-        parsed = distinct.to_frame("v").select(parse(pl.col("v"))).to_series()
-        return values.replace_strict(distinct, parsed, default=None, return_dtype=parsed.dtype)
-
-    def expr(column: pl.Expr) -> pl.Expr:
-        # The output type is that of ``parse`` on a column of text.
-        dtype = pl.DataFrame(schema={"v": pl.String}).select(parse(pl.col("v"))).dtypes[0]
-        return column.map_batches(apply, return_dtype=dtype, is_elementwise=True)
-
-    return expr
-__all__ = ["DISTINCT_LIMIT", "Derivation", "derive_once", "once_per_value"]
+__all__ = ["DISTINCT_LIMIT", "Derivation", "derive_once"]
