@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
+import random
 import threading
 
 import _tiny_gazetteer as gaz
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from pyproj import Transformer
 
 from toolkit import geo
@@ -313,3 +316,94 @@ def test_distance_summary_per_lab_counts_located_persons_and_shares_within_bands
     assert summary["share_within_10km"] == pytest.approx(1 / 3)
     assert summary["share_within_20km"] == pytest.approx(2 / 3)
     assert summary["share_within_50km"] == pytest.approx(2 / 3)
+
+
+# --- distances at scale: 128-bit person ids and one ordering integer per record (issue #7) -----
+
+LAB_POINTS = pl.DataFrame(
+    {"lab": ["lbm-vannes", "lbm-rennes"], "lon": [-2.76, -1.68], "lat": [47.66, 48.11]}
+)
+
+
+def _safe(rows: list[tuple[str, str, dt.date | None, str | None]]) -> pl.DataFrame:
+    """A safe table from ``(person_id, lab, sample_month, residence_insee)`` rows."""
+    frame = pl.DataFrame(
+        rows,
+        schema={"person_id": pl.String, "lab": pl.String, "sample_month": pl.Date,
+                "residence_insee": pl.String},
+        orient="row",
+    )  # fmt: skip
+    nulls = {c: pl.lit(None, t) for c, t in ps.SAFE_COLUMNS.items() if c not in frame.columns}
+    return ps.validate_safe_table(frame.with_columns(**nulls).select(list(ps.SAFE_COLUMNS)))
+
+
+def _distances(safe: pl.DataFrame, **options) -> pl.DataFrame:
+    out = geo.residence_lab_distances(safe, LAB_POINTS, communes=gaz.communes(), **options)
+    return out.collect().with_columns(pl.col("distance_km").round(1)).sort("person_id", "lab")
+
+
+def test_distances_use_the_home_of_each_persons_latest_sample_at_each_lab():
+    a, b, c = "0" * 31 + "a", "f" * 32, "1234abcd" * 4
+    safe = _safe([
+        (a, "lbm-vannes", dt.date(2019, 1, 1), "35238"),  # Rennes, earlier
+        (a, "lbm-vannes", dt.date(2019, 6, 1), "56260"),  # Vannes, latest: kept
+        (a, "lbm-rennes", dt.date(2018, 3, 1), "56260"),
+        (b, "lbm-vannes", None, "35238"),  # no month: the oldest
+        (b, "lbm-vannes", dt.date(2019, 6, 1), "56007"),  # Auray, first of the latest month: kept
+        (b, "lbm-vannes", dt.date(2019, 6, 1), "35238"),
+        (c, "lbm-vannes", None, None),  # residence not located
+        (c, "lbm-autre", dt.date(2020, 1, 1), "56260"),  # lab not located
+    ])  # fmt: skip
+    assert _distances(safe).rows() == [
+        ("0" * 31 + "a", "lbm-rennes", 94.8),  # Vannes - Rennes
+        ("0" * 31 + "a", "lbm-vannes", 0.0),
+        ("1234abcd" * 4, "lbm-autre", None),
+        ("1234abcd" * 4, "lbm-vannes", None),
+        ("f" * 32, "lbm-vannes", 17.3),  # Auray - Vannes
+    ]
+
+
+def _many_records(n: int = 3_000) -> pl.DataFrame:
+    """Many records of few persons, labs, months and homes: ties and repeats everywhere."""
+    rng = random.Random(7)
+    ids = [f"{rng.getrandbits(128):032x}" for _ in range(300)]
+    months = [None, dt.date(2018, 1, 1), dt.date(2019, 5, 1), dt.date(2019, 6, 1)]
+    homes = [None, "56260", "56007", "35238", "99999", "45234"]
+    return _safe([
+        (rng.choice(ids), rng.choice(["lbm-vannes", "lbm-rennes", "lbm-autre"]),
+         rng.choice(months), rng.choice(homes))
+        for _ in range(n)
+    ])  # fmt: skip
+
+
+def test_distances_equal_a_stable_sort_then_unique_on_the_hex_ids():
+    safe = _many_records()
+    homes = gaz.communes().lazy().select(
+        pl.col("insee").alias("residence_insee"), pl.col("lon").alias("_hlon"),
+        pl.col("lat").alias("_hlat"),
+    )  # fmt: skip
+    labs = LAB_POINTS.lazy().select(
+        "lab", pl.col("lon").alias("_llon"), pl.col("lat").alias("_llat")
+    )
+    expected = (
+        safe.lazy()
+        .sort("sample_month", descending=True, nulls_last=True, maintain_order=True)
+        .unique(["person_id", "lab"], keep="first", maintain_order=True)
+        .join(homes, on="residence_insee", how="left")
+        .join(labs, on="lab", how="left")
+        .select("person_id", "lab", distance_km=geo.haversine_km(
+            pl.col("_hlon"), pl.col("_hlat"), pl.col("_llon"), pl.col("_llat")))
+        .with_columns(pl.col("distance_km").round(1))
+        .sort("person_id", "lab")
+        .collect()
+    )  # fmt: skip
+    assert expected.height > 500
+    assert_frame_equal(_distances(safe), expected)
+
+
+def test_compact_distances_give_the_same_persons_as_128_bit_integers():
+    safe = _many_records()
+    compact = _distances(safe, compact=True)
+    assert compact["person_id"].dtype == pl.UInt128
+    from_hex = ps.compact_person_ids(_distances(safe).lazy()).collect()
+    assert_frame_equal(from_hex.sort("person_id", "lab"), compact)

@@ -492,3 +492,68 @@ def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
         ("a.csv", 4, hashlib.sha256(b"x;y\n").hexdigest()),
         ("sub/b.md", 0, hashlib.sha256(b"").hexdigest()),
     ]
+
+
+# --- a raw leak is published through a temporary safe table on disk (issue #7) -------------------
+
+
+def test_publishing_the_raw_leak_or_its_safe_table_gives_the_same_figures(
+    bundle, leak, labs, tmp_path
+):
+    safe_path = pseudonymise.pseudonymise_file(
+        leak, tmp_path / "safe.parquet", key_file=write_key(tmp_path)
+    ).path
+    publish.publish(safe_path, tmp_path / "from_safe", labs=labs, synthetic=True)
+
+    def digests(folder: Path) -> dict[str, str]:
+        # The manifest and the note describe the input (raw leak or safe table): they differ.
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()
+                if p.name not in ("manifest.json", "methodologie.md")}  # fmt: skip
+
+    assert len(digests(bundle)) == 9 * 5 + 1  # every figure file and the GeoJSON
+    assert digests(tmp_path / "from_safe") == digests(bundle)
+
+
+@pytest.fixture
+def interim(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "interim"
+    monkeypatch.setattr("toolkit.paths.INTERIM", folder)
+    return folder
+
+
+def test_a_raw_leak_is_pseudonymised_to_a_file_under_interim_not_in_memory(
+    leak, interim, tmp_path, monkeypatch
+):
+    written: list[Path] = []
+    real = pseudonymise.write_safe_table
+
+    def spy(safe, path):
+        written.append(Path(path))
+        assert isinstance(safe, pl.LazyFrame)
+        return real(safe, path)
+
+    monkeypatch.setattr(pseudonymise, "write_safe_table", spy)
+    publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+    assert len(written) == 1
+    assert written[0].parent.parent == interim
+
+
+def test_publishing_a_raw_leak_leaves_nothing_in_interim_but_the_ingest_copies(
+    leak, interim, tmp_path
+):
+    publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+    assert (tmp_path / "bundle" / "manifest.json").exists()
+    assert [p.name for p in interim.iterdir()] == ["ingest"]
+
+
+def test_a_failed_publish_leaves_no_temporary_safe_table_behind(
+    leak, interim, tmp_path, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise DisclosureError("export aborted, nothing written")
+
+    monkeypatch.setattr(publish, "build_bundle", refuse)
+    with pytest.raises(DisclosureError):
+        publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+    assert [p.name for p in interim.iterdir()] == ["ingest"]
+    assert not (tmp_path / "bundle").exists()

@@ -127,6 +127,32 @@ def test_only_direct_identifier_columns_are_collected(identifiers):
     assert set(identifiers.columns) == set(SCHEMA) - {"CODE_POSTAL"}
 
 
+def test_identifiers_are_exactly_the_folded_values_of_the_input_with_their_category(identifiers):
+    # The specification, value by value: folded, first MAX_TOKENS words, at least MIN_CHARS
+    # letters or digits, a letter somewhere, not a word or text the toolkit writes itself.
+    words, texts = tripwire.public_vocabulary()
+    expected: dict[str, str] = {}
+    for column, category in sorted(SCHEMA.items(), key=lambda item: item[1], reverse=True):
+        if category == "postcode":
+            continue
+        for value in LEAK[column].drop_nulls().to_list():
+            phrase = " ".join(tripwire.fold([value])[0].split()[: tripwire.MAX_TOKENS])
+            public = phrase in texts or (" " not in phrase and phrase in words)
+            if any(ch.isalpha() for ch in phrase) and len(phrase.replace(" ", "")) >= 4 \
+                    and not public:  # fmt: skip
+                expected[phrase] = category
+    assert len(expected) == 17
+    assert identifiers.phrases == expected
+
+
+def test_a_value_in_two_columns_is_searched_under_the_first_category_alphabetically():
+    both = tripwire.collect_identifiers(
+        pl.DataFrame({"NOM": ["Kerbrat"], "MEDECIN": ["Dr Kerbrat"], "NOM_NAISSANCE": ["Kerbrat"]}),
+        {"NOM": "surname", "MEDECIN": "doctor", "NOM_NAISSANCE": "birth_name"},
+    )
+    assert both.phrases == {"kerbrat": "birth_name", "dr kerbrat": "doctor"}
+
+
 def test_the_manifest_description_holds_counts_and_column_names_only(identifiers):
     described = repr(identifiers.describe())
     assert "kervarec" not in described.lower()

@@ -1,7 +1,9 @@
 """The publication bundle: protected aggregates, charts, map, manifest and methodology note.
 
 ``publish(FILE | SAFE.parquet, out)`` runs the steps after the privacy boundary on the safe table
-(from a raw leak it first reads, classifies and pseudonymises it) and writes ``out/``:
+(from a raw leak it first reads, classifies and pseudonymises it into a temporary Parquet file
+under ``data/interim/``, deleted at the end, so that memory stays bounded at any size) and
+writes ``out/``:
 
 * per figure: ``<fig>.svg``, ``<fig>.png``, ``<fig>.vl.json`` (Vega-Lite), ``<fig>.md`` (alt
   text) and ``<fig>.csv``, the protected aggregate behind it;
@@ -36,7 +38,9 @@ import hashlib
 import io
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -675,6 +679,16 @@ def locate_labs(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:
     return located, info
 
 
+def _scratch_safe_table(scratch: ExitStack) -> Path:
+    """A temporary safe table's path under ``data/interim/``, deleted when ``scratch`` closes."""
+    from toolkit import paths
+
+    paths.INTERIM.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.TemporaryDirectory(prefix="publish-", dir=paths.INTERIM)
+    scratch.enter_context(folder)
+    return Path(folder.name) / "safe.parquet"
+
+
 def publish(
     source: str | Path,
     out: str | Path,
@@ -711,45 +725,55 @@ def publish(
         raise InputError("file not found", source)
     check_out_folder(out)
     stages = tqdm(total=4, desc="publish", unit="stage", file=sys.stderr, disable=not progress)
-    if source.suffix.lower() == ".parquet":
-        # Kept lazy: the aggregates stream from the file, whatever its size.
-        safe = pseudonymise.validate_safe_table(pseudonymise.read_safe_table(source))
-        with source.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        info: dict[str, Any] = {
-            "kind": "safe table",
-            "file_name": source.name,
-            "sha256": digest,
-            "records": safe.select(pl.len()).collect().item(),
-            "rows_read": None,
-            "rows_quarantined": None,
-        }
-        identifiers = tripwire.shapes_only()
-        if leak is not None:
-            identifiers = identifiers_of(leak)
-        elif progress:
-            print("leak-toolkit: no --leak given: the tripwire searches NIR-, phone- and "
-                  "email-shaped strings only", file=sys.stderr)  # fmt: skip
-        stages.update(2)
-    else:
-        raw = ingest.read_leak(source, progress=progress)
-        classes = schema.classify(raw.frame)
+    # The safe table of a raw leak lives in a temporary folder until the bundle is written,
+    # and the folder goes whatever happens (an error, a tripwire hit, Ctrl-C).
+    with ExitStack() as scratch:
+        if source.suffix.lower() == ".parquet":
+            # Kept lazy: the aggregates stream from the file, whatever its size.
+            safe = pseudonymise.validate_safe_table(pseudonymise.read_safe_table(source))
+            with source.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            info: dict[str, Any] = {
+                "kind": "safe table",
+                "file_name": source.name,
+                "sha256": digest,
+                "records": safe.select(pl.len()).collect().item(),
+                "rows_read": None,
+                "rows_quarantined": None,
+            }
+            identifiers = tripwire.shapes_only()
+            if leak is not None:
+                identifiers = identifiers_of(leak)
+            elif progress:
+                print("leak-toolkit: no --leak given: the tripwire searches NIR-, phone- and "
+                      "email-shaped strings only", file=sys.stderr)  # fmt: skip
+            stages.update(2)
+        else:
+            raw = ingest.read_leak(source, progress=progress)
+            classes = schema.classify(raw.frame)
+            stages.update(1)
+            identifiers = tripwire.collect_identifiers(raw, classes)
+            # Streamed to Parquet and scanned back, as from a safe table given on the command
+            # line: the whole table is never in memory (33 M rows would take gigabytes).
+            path = _scratch_safe_table(scratch)
+            pseudonymise.write_safe_table(
+                pseudonymise.pseudonymise(raw, classes, key or keys.load_key(key_file)), path
+            )
+            safe = pseudonymise.read_safe_table(path)
+            info = raw_input_info(raw, pl.scan_parquet(path).select(pl.len()).collect().item())
+            stages.update(1)
+        located, labs_info = None, {"registry_sha256": None, "located": 0}
+        if isinstance(labs, pl.DataFrame):
+            located, labs_info = labs, {"registry_sha256": None, "located": labs.height}
+        elif labs is not None:
+            located, labs_info = locate_labs(labs)
         stages.update(1)
-        identifiers = tripwire.collect_identifiers(raw, classes)
-        safe = pseudonymise.pseudonymise(raw, classes, key or keys.load_key(key_file)).collect()
-        info = raw_input_info(raw, safe.height)
-        stages.update(1)
-    located, labs_info = None, {"registry_sha256": None, "located": 0}
-    if isinstance(labs, pl.DataFrame):
-        located, labs_info = labs, {"registry_sha256": None, "located": labs.height}
-    elif labs is not None:
-        located, labs_info = locate_labs(labs)
-    stages.update(1)
-    bundle = build_bundle(
-        safe, input_info=info, identifiers=identifiers, k=k, rounding=rounding, epsilon=epsilon,
-        labs=located, labs_info=labs_info, synthetic=synthetic, progress=progress,
-    )  # fmt: skip
-    written = write_bundle(bundle, out, identifiers)
+        bundle = build_bundle(
+            safe, input_info=info, identifiers=identifiers, k=k, rounding=rounding,
+            epsilon=epsilon, labs=located, labs_info=labs_info, synthetic=synthetic,
+            progress=progress,
+        )  # fmt: skip
+        written = write_bundle(bundle, out, identifiers)
     stages.update(1)
     stages.close()
     return PublishResult(Path(out), written, bundle.manifest)

@@ -254,11 +254,12 @@ def collect_identifiers(source: Any, schema: Any) -> Identifiers:
         .filter(phrase.str.contains(" ") | ~phrase.is_in(sorted(words)))
         .collect()
     )
-    return Identifiers(
-        phrases=dict(zip(table["phrase"].to_list(), table["category"].to_list(), strict=True)),
-        columns=tuple(columns),
-        source="raw input",
-    )
+    # Built per category, so that every entry shares its category's one string object: a
+    # large leak has millions of identifiers, held in memory until the export is written.
+    found: dict[str, str] = {}
+    for (category,), group in table.partition_by("category", as_dict=True).items():
+        found.update(dict.fromkeys(group["phrase"].to_list(), str(category)))
+    return Identifiers(phrases=found, columns=tuple(columns), source="raw input")
 
 
 # --- scanning ---------------------------------------------------------------------------------
