@@ -4,7 +4,7 @@ Leaks repeat themselves: 491,840 records hold 37,490 distinct birth dates, 8,103
 commune pairs, 28 labs and about a thousand distinct comments. Parsing a date, folding a place
 name or running a dozen regexes on a comment therefore costs far less on the table of distinct
 values, joined back onto the records, than on every record. Used on the raw side of the privacy
-boundary by ``pseudonymise``.
+boundary by ``verify`` and ``pseudonymise``.
 """
 
 from __future__ import annotations
