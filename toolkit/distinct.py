@@ -26,29 +26,28 @@ def derive_once(frame: pl.LazyFrame, derivations: list[Derivation]) -> pl.LazyFr
 
     Two passes over the data, each streamed: the first gathers the distinct keys of every
     derivation (one query, run now), the derived values are computed on those small tables, and
-    the second pass (the returned LazyFrame, when collected) joins them back in row order.
-    Past ``DISTINCT_LIMIT`` distinct keys, that derivation runs on every row instead. (Computing
-    them batch by batch in Python, with a memo, cost 50 ms per batch of 5,000 rows: twice the
-    bare read of the whole file at 491,840 rows.)
+    the second pass (the returned LazyFrame, when collected) joins them back in row order, on a
+    narrow frame of the key columns only, set beside ``frame`` afterwards (joined onto a leak's
+    whole width, the tables cost more than they saved). Past ``DISTINCT_LIMIT`` distinct keys,
+    that derivation runs on every row instead. (Computing them batch by batch in Python, with a
+    memo, cost 50 ms per batch of 5,000 rows: twice the bare read of the file at 491,840 rows.)
     """
     if not derivations:
         return frame
+    keys = list(dict.fromkeys(k for ks, _ in derivations for k in ks))
+    narrow = frame.select(keys)
     tables = pl.collect_all(
-        [frame.select(keys).unique() for keys, _ in derivations], engine="streaming"
+        [narrow.select(ks).unique() for ks, _ in derivations], engine="streaming"
     )
-    for (keys, derive), distinct in zip(derivations, tables, strict=True):
+    for (ks, derive), distinct in zip(derivations, tables, strict=True):
         if distinct.height > DISTINCT_LIMIT:
-            frame = derive(frame)
+            narrow = derive(narrow)
             continue
         derived = derive(distinct.lazy()).collect()
-        frame = frame.join(
-            derived.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left"
+        narrow = narrow.join(
+            derived.lazy(), on=ks, how="left", nulls_equal=True, maintain_order="left"
         )
-    return frame
-
-
-
-
+    return pl.concat([frame, narrow.drop(keys)], how="horizontal")
 
 
 __all__ = ["DISTINCT_LIMIT", "Derivation", "derive_once"]
