@@ -174,8 +174,8 @@ def reference_postcodes() -> pl.DataFrame | None:
 def _content_stats(sample: pl.DataFrame) -> dict[str, dict[str, float]]:
     """Shares of each content signal per column of the sample, computed in one pass.
 
-    The sample is unpivoted to (column, value) so that every check runs once over one long
-    column and a ``group_by`` gives the counts per column.
+    The sample is unpivoted to (column, value) so that every check runs once per distinct value
+    and a ``group_by`` gives the counts per column.
     """
     reference = reference_postcodes()
     postcodes = None if reference is None else reference["postcode"].unique().to_list()
@@ -190,41 +190,53 @@ def _content_stats(sample: pl.DataFrame) -> dict[str, dict[str, float]]:
         .with_row_index("_row")
         .unpivot(index="_row", variable_name="column", value_name="value")
         .select("column", french.blank_to_null(value).alias("value"))
-        .with_columns(
-            folded=french.fold_text(value),
-            date=french.parse_date(value),
+    )
+    # Each signal is computed once per distinct value of the sample (sexes, dates, places and
+    # codes repeat from row to row), then joined back onto the (column, value) pairs.
+    folded = pl.col("folded")
+    per_value = (
+        long.select(value.drop_nulls().unique())
+        .with_columns(folded=french.fold_text(value))
+        .select(
+            value,
+            nir_key=french.nir_key_valid(french.nir_compact(value)),
+            email=french.email_valid(value),
             phone=french.phone_class(value),
-            postcode=french.postcode_clean(value),
-            nir=french.nir_compact(value),
+            date_year=french.parse_date(value).dt.year(),
+            blood=french.blood_group(value).is_not_null(),
+            sex=french.sex_code(value).is_not_null(),
+            postcode_shape=value.str.contains(r"^\s*\d{4,5}\s*$"),
+            postcode_exists=french.postcode_clean(value).is_in(postcodes or []),
+            commune=french.fold_commune(value).is_in(communes) if communes else pl.lit(False),
+            length=value.str.len_chars(),
+            spaces=value.str.count_matches(r"\s+"),
+            address=folded.str.contains(_ADDRESS),
+            doctor=folded.str.contains(r"^(dr|docteur|doct|pr)\b"),
+            first_name=folded.str.split(" ").list.first().is_in(list(_first_names())),
+            digits_only=value.str.contains(r"^\d+$"),
         )
     )
-    folded, date, phone = pl.col("folded"), pl.col("date"), pl.col("phone")
+    long = long.join(per_value, on="value", how="left")
+    phone, year = pl.col("phone"), pl.col("date_year")
     signals = {
         "filled": value.is_not_null().sum(),
         "distinct": value.drop_nulls().n_unique(),
-        "nir_key": french.nir_key_valid(pl.col("nir")).sum(),
-        "email": french.email_valid(value).sum(),
+        "nir_key": pl.col("nir_key").sum(),
+        "email": pl.col("email").sum(),
         "landline": (phone == "landline").sum(),
         "mobile": (phone == "mobile").sum(),
         "special": (phone == "special").sum(),
-        "date": date.is_not_null().sum(),
-        "date_p05": date.dt.year().quantile(0.05),
-        "date_p95": date.dt.year().quantile(0.95),
-        "blood": french.blood_group(value).is_not_null().sum(),
-        "sex": french.sex_code(value).is_not_null().sum(),
-        "postcode_shape": value.str.contains(r"^\s*\d{4,5}\s*$").sum(),
+        "date": year.is_not_null().sum(),
+        "date_p05": year.quantile(0.05),
+        "date_p95": year.quantile(0.95),
+        **{name: pl.col(name).sum() for name in ("blood", "sex", "postcode_shape", "commune")},
+        # Without the gazetteer, existence is not measured (NaN), rather than "none exist".
         "postcode_exists": (
-            pl.col("postcode").is_in(postcodes).sum() if postcodes else pl.lit(None, pl.UInt32)
+            pl.col("postcode_exists").sum() if postcodes else pl.lit(None, pl.UInt32)
         ),
-        "commune": (
-            french.fold_commune(value).is_in(communes).sum() if communes else pl.lit(0)
-        ),
-        "mean_len": value.str.len_chars().mean(),
-        "words": value.str.count_matches(r"\s+").mean(),
-        "address": folded.str.contains(_ADDRESS).sum(),
-        "doctor": folded.str.contains(r"^(dr|docteur|doct|pr)\b").sum(),
-        "first_name": folded.str.split(" ").list.first().is_in(list(_first_names())).sum(),
-        "digits_only": value.str.contains(r"^\d+$").sum(),
+        "mean_len": pl.col("length").mean(),
+        "words": pl.col("spaces").mean(),
+        **{name: pl.col(name).sum() for name in ("address", "doctor", "first_name", "digits_only")},
     }
     table = long.group_by("column").agg(
         expr.cast(pl.Float64).alias(key) for key, expr in signals.items()
