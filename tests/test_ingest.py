@@ -86,13 +86,20 @@ def test_byte_undefined_in_cp1252_means_latin1(tmp_path):
     ],
     ids=["cp1252", "latin-1", "utf-8"],
 )
-def test_sha256_is_that_of_the_input_bytes_and_only_the_utf8_copy_is_left(tmp_path, data):
-    result = read(write(tmp_path, "leak.csv", data))
-    assert result.sha256 == hashlib.sha256(data).hexdigest()
+def test_sha256_is_that_of_the_input_bytes(tmp_path, data):
+    assert read(write(tmp_path, "leak.csv", data)).sha256 == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(("in_memory", "copies"), [(True, 0), (False, 1)])
+def test_a_small_file_is_transcoded_in_memory_a_large_one_into_one_named_copy(
+    tmp_path, in_memory, copies
+):
+    path = write(tmp_path, "leak.csv", "nom;ville\nCœur;Besançon\n", "cp1252")
+    result = read(path, in_memory=in_memory)
+    assert rows(result) == [("Cœur", "Besançon")]
     interim = tmp_path / "interim"
-    copies = sorted(p.name for p in interim.glob("*")) if interim.exists() else []
-    transcoded = result.encoding != "utf-8"
-    assert copies == ([f"leak.csv-{result.sha256[:12]}.utf8.csv"] if transcoded else [])
+    left = sorted(p.name for p in interim.glob("*")) if interim.exists() else []
+    assert left == [f"leak.csv-{result.sha256[:12]}.utf8.csv"][:copies]
 
 
 def test_utf8_is_read_in_place_without_transcoding(tmp_path):
@@ -270,6 +277,7 @@ def test_ragged_rows_are_found_across_block_boundaries(tmp_path, monkeypatch):
     import toolkit.ingest as ingest
 
     monkeypatch.setattr(ingest, "_BLOCK", 64)
+    monkeypatch.setattr(ingest, "IN_MEMORY_BYTES", 0)  # else a small file is one block
     lines = ["a;b"] + [f"{i};v{i}" for i in range(100)]
     lines[50] = "49;bad;extra"
     lines[70] = '69;"multi\nline"'
@@ -462,6 +470,7 @@ def test_full_size_leak_is_accounted_exactly_across_many_blocks(tmp_path, monkey
     import toolkit.ingest as ingest
 
     monkeypatch.setattr(ingest, "_BLOCK", 4 << 20)  # many block boundaries, some mid-record
+    monkeypatch.setattr(ingest, "IN_MEMORY_BYTES", 0)  # else a small file is one block
     n = 491_840
     i = pl.col("i")
     multi_line = i % 7 == 0  # one record in 7 has a quoted newline, delimiter and quotes

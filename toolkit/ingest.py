@@ -11,14 +11,16 @@ How (and why this way):
 1. One streaming pass over the raw bytes computes the input's sha256 and detects the encoding
    (BOM, then strict UTF-8, else cp1252, or latin-1 if a byte undefined in cp1252 occurs).
 2. Archives are extracted and non-UTF-8 text transcoded, chunk by chunk, into the interim folder,
-   because Polars' lazy reader accepts only UTF-8.
+   because Polars' lazy reader accepts only UTF-8 (a file of at most ``IN_MEMORY_BYTES`` is
+   transcoded in memory instead, and no copy of it is written).
 3. The accounting pass reads the UTF-8 file in blocks, each block as one text column of physical
    lines (Polars, no quoting), and finds records and their field counts with vectorised string
    expressions: a record starts on a line where the number of quotes seen so far is even. Polars
    itself would silently pad short rows with nulls, so ragged records must be found before it
    parses them. Bad records go to a quarantine file, with their physical line number and reason.
 4. ``frame`` scans the file (or, when some records were quarantined, a copy without them) with
-   Polars' own reader, all columns as String.
+   Polars' own reader, all columns as String. Up to ``IN_MEMORY_BYTES`` the records are parsed
+   once, there, and kept in memory: every later stage reads them without parsing again.
 
 The quarantine and interim copies hold raw personal data: they are written only under
 ``data/interim/`` (or the caller's ``interim_dir``), and nothing here prints a cell value.
@@ -37,7 +39,7 @@ import sys
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -170,25 +172,34 @@ def read_leak(
         single_byte = probe.sha256 is None
 
     detected, lossy, sentinel = probe.encoding, probe.lossy, probe.sentinel
+    if in_memory is None:
+        in_memory = text_source.stat().st_size <= IN_MEMORY_BYTES
+    utf8: Path | bytes
     if detected in ("utf-8", "utf-8-sig") and not probe.cr_only:
         utf8 = text_source
     else:
         work.mkdir(parents=True, exist_ok=True)
-        # Named after the input's sha256 once known (a single-byte file is hashed meanwhile).
-        utf8 = work / f"{path.name}.{os.getpid()}.utf8.partial"
+        # A small file is transcoded in memory: no UTF-8 copy of raw personal data on disk. A
+        # large one is named after the input's sha256 once known (hashed while transcoded).
+        partial = work / f"{path.name}.{os.getpid()}.utf8.partial"
         try:
-            if single_byte:
-                detected, sha, sentinel = _transcode_single_byte(
-                    text_source, utf8, progress, probe.cr_only, hash_input=kind is None
-                )
-                sha256 = sha or sha256
-                lossy = False
-            else:
-                lossy, sentinel = _transcode(text_source, utf8, detected, progress, probe.cr_only)
+            with io.BytesIO() if in_memory else partial.open("w+b") as out:
+                if single_byte:
+                    detected, sha, sentinel = _transcode_single_byte(
+                        text_source, out, progress, probe.cr_only, hash_input=kind is None
+                    )
+                    sha256 = sha or sha256
+                    lossy = False
+                else:
+                    lossy, sentinel = _transcode(
+                        text_source, out, detected, progress, probe.cr_only
+                    )
+                utf8 = out.getvalue() if isinstance(out, io.BytesIO) else partial
         except BaseException:
-            utf8.unlink(missing_ok=True)  # a partial copy of raw personal data
+            partial.unlink(missing_ok=True)
             raise
-        utf8 = utf8.replace(work / f"{path.name}-{sha256[:12]}.utf8.csv")
+        if isinstance(utf8, Path):
+            utf8 = utf8.replace(work / f"{path.name}-{sha256[:12]}.utf8.csv")
         if kind is not None:
             text_source.unlink()
     stem = f"{path.name}-{sha256[:12]}"
@@ -221,17 +232,20 @@ def read_leak(
         raise InputError("has a header but no data rows", path)
 
     source = account.clean_path or utf8
-    frame = pl.scan_csv(
-        source,
-        has_header=False,
-        skip_rows=1 if has_header else 0,
-        separator=delim,
-        quote_char=QUOTE,
-        schema=dict.fromkeys(columns, pl.String),
-        encoding="utf8",
-    )
-    if in_memory if in_memory is not None else source.stat().st_size <= IN_MEMORY_BYTES:
-        frame = _parsed(frame, path)
+    options = {
+        "has_header": False,
+        "skip_rows": 1 if has_header else 0,
+        "separator": delim,
+        "quote_char": QUOTE,
+        "schema": dict.fromkeys(columns, pl.String),
+        "encoding": "utf8",
+    }
+    if isinstance(source, bytes):
+        frame = _parsed(lambda: pl.read_csv(source, **options), path)
+    elif in_memory:
+        frame = _parsed(lambda: pl.scan_csv(source, **options).collect(), path)
+    else:
+        frame = pl.scan_csv(source, **options)
     return Ingested(
         path=path,
         member=member,
@@ -246,14 +260,14 @@ def read_leak(
         quarantine_path=account.quarantine_path,
         sha256=sha256,
         has_header=has_header,
-        source_path=source,
+        source_path=source if isinstance(source, Path) else path,
     )
 
 
-def _parsed(scan: pl.LazyFrame, shown: Path) -> pl.LazyFrame:
-    """The scanned records parsed now, as a lazy frame over memory."""
+def _parsed(read: Callable[[], pl.DataFrame], shown: Path) -> pl.LazyFrame:
+    """The records parsed now by ``read``, as a lazy frame over memory."""
     try:
-        return scan.collect().lazy()
+        return read().lazy()
     except pl.exceptions.PolarsError as error:
         # Polars' message may quote the offending line: only its kind is said, never a value.
         raise InputError(
@@ -475,27 +489,29 @@ def _encoding_from_head(head: bytes, shown: Path) -> str:
 
 
 def _transcode(
-    source: Path, target: Path, encoding: str, progress: bool, cr_only: bool = False
+    source: Path, out: BinaryIO, encoding: str, progress: bool, cr_only: bool = False
 ) -> tuple[bool, str | None]:
     """Write ``source`` as UTF-8 (CR line ends as LF); return (undecodable bytes?, sentinel)."""
     decoder = codecs.getincrementaldecoder(encoding)("replace")
     sentinels = _Sentinels()
     lossy = False
-    with target.open("wb") as out:
-        for chunk in _chunks(source, progress, f"transcoding {encoding} to utf-8"):
-            text = decoder.decode(chunk)
-            if cr_only:
-                text = text.replace("\r", "\n")
-            lossy = lossy or "\ufffd" in text
-            data = text.encode("utf-8")
-            sentinels.update(data)
-            out.write(data)
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    out.seek(0)
+    out.truncate()
+    for chunk in _chunks(source, progress, f"transcoding {encoding} to utf-8"):
+        text = decoder.decode(chunk)
+        if cr_only:
+            text = text.replace("\r", "\n")
+        lossy = lossy or "\ufffd" in text
+        data = text.encode("utf-8")
+        sentinels.update(data)
+        out.write(data)
+    out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    out.flush()
     return lossy, sentinels.free()
 
 
 def _transcode_single_byte(
-    source: Path, target: Path, progress: bool, cr_only: bool, *, hash_input: bool
+    source: Path, out: BinaryIO, progress: bool, cr_only: bool, *, hash_input: bool
 ) -> tuple[str, str | None, str | None]:
     """Transcode a single-byte file to UTF-8 in one pass that also hashes and checks it.
 
@@ -506,33 +522,38 @@ def _transcode_single_byte(
     undefined = False
     decoder = codecs.getincrementaldecoder("cp1252")("replace")
     sentinels = _Sentinels()
-    with target.open("wb") as out:
-        for chunk in _chunks(source, progress, "transcoding cp1252 to utf-8"):
-            if hash_input:
-                digest.update(chunk)
-            # Bytes 0x80-0x9F are printable in cp1252 (œ, €, ’) but control characters in
-            # latin-1, which real text never holds: cp1252 unless a byte undefined in cp1252
-            # occurs. Without one, both decode the file identically (French files: cp1252).
-            # One byte search each (memchr): 15 times faster than a regex character class.
-            undefined = undefined or any(byte in chunk for byte in _CP1252_UNDEFINED)
-            if undefined:
-                continue  # only the hash goes on: the file is transcoded as latin-1 below
-            text = decoder.decode(chunk)
-            data = (text.replace("\r", "\n") if cr_only else text).encode("utf-8")
-            sentinels.update(data)
-            out.write(data)
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    for chunk in _chunks(source, progress, "transcoding cp1252 to utf-8"):
+        if hash_input:
+            digest.update(chunk)
+        # Bytes 0x80-0x9F are printable in cp1252 (œ, €, ’) but control characters in
+        # latin-1, which real text never holds: cp1252 unless a byte undefined in cp1252
+        # occurs. Without one, both decode the file identically (French files: cp1252).
+        # One byte search each (memchr): 15 times faster than a regex character class.
+        undefined = undefined or any(byte in chunk for byte in _CP1252_UNDEFINED)
+        if undefined:
+            continue  # only the hash goes on: the file is transcoded as latin-1 below
+        text = decoder.decode(chunk)
+        data = (text.replace("\r", "\n") if cr_only else text).encode("utf-8")
+        sentinels.update(data)
+        out.write(data)
+    out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    out.flush()
     sha = digest.hexdigest() if hash_input else None
     if undefined:
-        return "latin-1", sha, _transcode(source, target, "latin-1", progress, cr_only)[1]
+        return "latin-1", sha, _transcode(source, out, "latin-1", progress, cr_only)[1]
     return "cp1252", sha, sentinels.free()
+
+
+def _open(utf8: Path | bytes) -> BinaryIO:
+    """The UTF-8 text to read, from its file or from memory."""
+    return utf8.open("rb") if isinstance(utf8, Path) else io.BytesIO(utf8)
 
 
 # --- delimiter and header -------------------------------------------------------------------
 
 
-def _sample_text(utf8: Path, shown: Path) -> str:
-    with utf8.open("rb") as fh:
+def _sample_text(utf8: Path | bytes, shown: Path) -> str:
+    with _open(utf8) as fh:
         head = fh.read(_SAMPLE)
         more = fh.read(1)
     if more:
@@ -625,7 +646,7 @@ class _Account:
 
 
 def _account(
-    utf8: Path,
+    utf8: Path | bytes,
     *,
     expected_fields: int,
     delimiter: str,
@@ -645,11 +666,15 @@ def _account(
     q_writer = q_file = clean_file = None
     carry = b""
     header_pending = header_records  # the header is the first record, not a row
+    size = utf8.stat().st_size if isinstance(utf8, Path) else len(utf8)
+    # A file kept in memory afterwards is read as one block: no block is cut and glued to the
+    # next (copies of 64 MB each), and its lines take less memory than its parsed records will.
+    block_size = size + 1 if size <= IN_MEMORY_BYTES else _BLOCK
     try:
-        with utf8.open("rb") as fh, _bar(utf8.stat().st_size, progress, "counting rows") as bar:
+        with _open(utf8) as fh, _bar(size, progress, "counting rows") as bar:
             eof = False
             while not eof:
-                chunk = fh.read(_BLOCK)
+                chunk = fh.read(block_size)
                 bar.update(len(chunk))
                 eof = not chunk
                 if eof:
@@ -680,7 +705,7 @@ def _account(
                     q_writer = csv.writer(q_file)
                     q_writer.writerow(["line", "reason", "raw"])
                     clean_file = clean.open("wb")
-                    with utf8.open("rb") as src:
+                    with _open(utf8) as src:
                         _copy_prefix(src, clean_file, byte_offset)
                 kept = 0
                 for b in bad:
