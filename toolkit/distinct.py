@@ -21,33 +21,39 @@ DISTINCT_LIMIT = 1_000_000
 Derivation = tuple[list[str], Callable[[pl.LazyFrame], pl.LazyFrame]]
 
 
-def derive_once(frame: pl.LazyFrame, derivations: list[Derivation]) -> pl.LazyFrame:
+def derive_once(
+    frame: pl.LazyFrame, derivations: list[Derivation], *, in_memory: bool = False
+) -> pl.LazyFrame:
     """``frame`` with the columns each derivation adds, computed once per distinct key.
 
-    Two passes over the data, each streamed: the first gathers the distinct keys of every
-    derivation (one query, run now), the derived values are computed on those small tables, and
-    the second pass (the returned LazyFrame, when collected) joins them back in row order, on a
-    narrow frame of the key columns only, set beside ``frame`` afterwards (joined onto a leak's
-    whole width, the tables cost more than they saved). Past ``DISTINCT_LIMIT`` distinct keys,
-    that derivation runs on every row instead. (Computing them batch by batch in Python, with a
-    memo, cost 50 ms per batch of 5,000 rows: twice the bare read of the file at 491,840 rows.)
+    Two passes over the data: the first gathers the distinct keys of every derivation (one
+    streamed query, run now), the derived values are computed on those small tables, and the
+    second pass (the returned LazyFrame, when collected) joins them back in row order. Past
+    ``DISTINCT_LIMIT`` distinct keys, a derivation runs on every row instead. (Computing values
+    batch by batch in Python, with a memo, cost 50 ms per batch of 5,000 rows: twice the bare
+    read of the whole file at 491,840 rows.)
+
+    ``in_memory``: ``frame`` holds its rows in memory. The tables are then joined onto a narrow
+    frame of the key columns, set beside ``frame`` afterwards: joined onto a leak's whole width
+    they cost more than they save. A streamed frame is joined directly: set beside a branch of
+    itself, the streaming engine would buffer one side whole (6 GB at 3 M rows).
     """
     if not derivations:
         return frame
     keys = list(dict.fromkeys(k for ks, _ in derivations for k in ks))
-    narrow = frame.select(keys)
+    target = frame.select(keys) if in_memory else frame
     tables = pl.collect_all(
-        [narrow.select(ks).unique() for ks, _ in derivations], engine="streaming"
+        [target.select(ks).unique() for ks, _ in derivations], engine="streaming"
     )
     for (ks, derive), distinct in zip(derivations, tables, strict=True):
         if distinct.height > DISTINCT_LIMIT:
-            narrow = derive(narrow)
+            target = derive(target)
             continue
         derived = derive(distinct.lazy()).collect()
-        narrow = narrow.join(
+        target = target.join(
             derived.lazy(), on=ks, how="left", nulls_equal=True, maintain_order="left"
         )
-    return pl.concat([frame, narrow.drop(keys)], how="horizontal")
+    return pl.concat([frame, target.drop(keys)], how="horizontal") if in_memory else target
 
 
 __all__ = ["DISTINCT_LIMIT", "Derivation", "derive_once"]

@@ -31,9 +31,10 @@ def fold_commune(name: pl.Expr) -> pl.Expr:
 
 def blank_to_null(text: pl.Expr) -> pl.Expr:
     """Cells stripped of surrounding spaces, empty and whitespace-only cells as missing."""
-    # One reference to the stripped text: Polars evaluates a sub-expression again at each
-    # reference inside ``when/then`` (that cost 1.6 times as much).
-    return text.str.strip_chars().replace("", None)
+    stripped = text.str.strip_chars()
+    # Not ``replace("", None)``: the streaming engine cannot run it batch by batch and held the
+    # whole leak in memory (6 GB at 3 M rows, against 0.6 GB).
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
 
 
 # ---------------------------------------------------------------- NIR (numéro de sécurité sociale)

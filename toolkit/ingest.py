@@ -99,6 +99,8 @@ class Ingested:
     sha256: str
     has_header: bool = True
     source_path: Path = field(default=Path(), repr=False)
+    #: Whether ``frame`` holds the records in memory (parsed once) rather than scanning a file.
+    in_memory: bool = False
 
     def describe(self) -> dict:
         """Counts and file facts for reports (JSON-ready): never a cell value."""
@@ -261,6 +263,7 @@ def read_leak(
         sha256=sha256,
         has_header=has_header,
         source_path=source if isinstance(source, Path) else path,
+        in_memory=bool(in_memory),
     )
 
 

@@ -295,6 +295,7 @@ def pseudonymise(
     frame = getattr(source, "frame", source)
     if not isinstance(frame, pl.LazyFrame | pl.DataFrame):
         raise InputError("expected a leak read by toolkit.ingest.read_leak, or a Polars frame")
+    in_memory = getattr(source, "in_memory", isinstance(frame, pl.DataFrame))
     frame = frame.lazy()
     mapping = _mapping_of(schema)
     available = frame.collect_schema().names()
@@ -339,7 +340,8 @@ def pseudonymise(
     # distinct value: leaks repeat dates, places, labs and comments.
     staged = distinct.derive_once(
         staged,
-        [
+        in_memory=in_memory,
+        derivations=[
             (["_birth_raw"],
              lambda u: u.with_columns(_birth=_plausible_date(pl.col("_birth_raw")))),
             (["_sample_raw"],
