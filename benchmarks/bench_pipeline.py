@@ -18,8 +18,10 @@ Every stage runs in its own child process, so that its peak memory (max RSS) is 
 
 Synthetic leaks are generated once into ``data/interim/bench/`` (git-ignored) and reused.
 Usage: ``python benchmarks/bench_pipeline.py [--rows 10000000] [--encoding utf-8]
-[--stages floor_streaming,end_to_end] [--record]`` (``--record`` appends the table to
-``benchmarks/results.md`` with a description of the machine).
+[--stages floor_streaming,end_to_end] [--record] [--profile]`` (``--record`` appends the table
+to ``benchmarks/results.md`` with a description of the machine; ``--profile`` runs each stage
+under py-spy and writes its flame graph to ``benchmarks/out/profile_<stage>_<rows>.svg``, native
+Polars frames included, to see where a stage far from the floor spends its time).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -40,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BENCH = ROOT / "data" / "interim" / "bench"
 RESULTS = HERE / "results.md"
+PROFILES = HERE / "out"
 KEY = bytes(range(32))  # a fixed, public benchmark key: the data are synthetic
 STAGES = (
     "floor",
@@ -232,11 +236,23 @@ def _fits_in_memory(path: Path) -> bool:
     return 2.2 * path.stat().st_size < 0.9 * available
 
 
-def _run_child(stage: str, path: Path) -> dict[str, Any]:
+def _profiled(command: list[str], stage: str, path: Path) -> list[str]:
+    """``command`` run under py-spy, its flame graph written into benchmarks/out/."""
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if spy is None:
+        raise SystemExit("--profile needs py-spy (pip install -e '.[dev]')")
+    PROFILES.mkdir(parents=True, exist_ok=True)
+    svg = PROFILES / f"profile_{stage}_{path.stem}.svg"
+    print(f"{stage}: flame graph -> {svg}", file=sys.stderr)
+    return [spy, "record", "--native", "--rate", "200", "--output", str(svg), "--", *command]
+
+
+def _run_child(stage: str, path: Path, *, profile: bool = False) -> dict[str, Any]:
     if stage == "floor" and not _fits_in_memory(path):
         return {"skipped": "did not fit in memory (not run)"}
+    command = [sys.executable, __file__, "--stage", stage, "--file", str(path)]
     done = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, "--file", str(path)],
+        _profiled(command, stage, path) if profile else command,
         capture_output=True,
         text=True,
         check=False,
@@ -246,7 +262,8 @@ def _run_child(stage: str, path: Path) -> dict[str, Any]:
         tail = done.stderr.strip().splitlines()[-1:] or [""]
         print(f"{stage}: {reason}: {tail[0]}", file=sys.stderr)
         return {"skipped": reason}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The stage's own line (py-spy may print after it).
+    return json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def machine() -> str:
@@ -296,6 +313,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--encoding", default="cp1252", choices=("cp1252", "utf-8"))
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/results.md")
+    parser.add_argument(
+        "--profile", action="store_true", help="flame graph of each stage in benchmarks/out/"
+    )
     parser.add_argument("--stage", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -311,7 +331,7 @@ def main(argv: list[str]) -> int:
     results: dict[str, dict[str, Any]] = {}
     for stage in stages:
         print(f"{stage} ...", file=sys.stderr, flush=True)
-        results[stage] = _run_child(stage, path)
+        results[stage] = _run_child(stage, path, profile=args.profile)
     text = table(results, path)
     print(text)
     if args.record:
