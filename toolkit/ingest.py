@@ -793,6 +793,18 @@ def _in_class(char: str) -> str:
     return char if char.isalnum() or char in "\t\x1f\x1e\x1d\x1c\x01\x02" else "\\" + char
 
 
+def _newlines(data: np.ndarray, step: int = 16 << 20) -> np.ndarray:
+    """Offsets of the newline bytes of ``data``, found slice by slice.
+
+    One comparison over a whole 200 MB block allocates a mask that costs ten times more to fault
+    in than the same work in slices.
+    """
+    return np.concatenate(
+        [np.flatnonzero(data[i : i + step] == 10) + i for i in range(0, len(data), step)]
+        or [np.empty(0, dtype=np.int64)]
+    )
+
+
 def _classify_block(
     block: bytes, sentinel: str, delimiter: str, expected: int, lossy: bool, final: bool
 ) -> _BlockResult:
@@ -803,7 +815,7 @@ def _classify_block(
     quote (or continue a quoted field) get the slower regex treatment.
     """
     data = np.frombuffer(block, dtype=np.uint8)
-    newline_at = np.flatnonzero(data == 10)
+    newline_at = _newlines(data)
     ends_with_newline = block.endswith(b"\n")
     starts = np.concatenate(([0], newline_at + 1))[: len(newline_at) + (not ends_with_newline)]
     ends = np.concatenate((newline_at, [len(block)]))[: len(starts)]  # newline (or end) offsets
