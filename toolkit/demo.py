@@ -27,7 +27,8 @@ DEMO_KEY_NOTE = "fixed public demo key (synthetic data only; never use it on a r
 DEFAULT_ROWS = 491_840
 DEFAULT_SEED = 2021
 STAGES = (
-    "synthetic leak", "inspect", "verify", "pseudonymise", "locate labs", "bundle", "write",
+    "synthetic leak", "inspect", "verify + pseudonymise", "tripwire", "locate labs", "bundle",
+    "write",
 )  # fmt: skip
 
 
@@ -63,7 +64,7 @@ def run(
     raw_dir: str | Path | None = None,
 ) -> int:
     """Run the whole pipeline on the synthetic leak, write the bundle, print the headlines."""
-    from toolkit import claims, ingest, pseudonymise, publish, schema, synth, tripwire, verify
+    from toolkit import claims, ingest, pipeline, pseudonymise, publish, schema, synth, tripwire
 
     out = paths.FIGURES / "demo" if out is None else Path(out)
     leak = leak_path(rows, None if raw_dir is None else Path(raw_dir))
@@ -84,7 +85,10 @@ def run(
     bar.update(1)
 
     stage(STAGES[2])
-    report = verify.verify(raw, classes)
+    # The safe table is written while the leak is verified (see toolkit.pipeline).
+    report, safe_path = pipeline.verify_and_pseudonymise(
+        raw, classes, DEMO_KEY, paths.INTERIM / f"{leak.stem}.safe.parquet"
+    )
     claims_table = claims.check_claims(report)
     verdicts = claims_table["verdict"]
     supported = int((verdicts == claims.SUPPORTED).sum())
@@ -95,8 +99,7 @@ def run(
 
     stage(STAGES[3])
     identifiers = tripwire.collect_identifiers(raw, classes)
-    safe = pseudonymise.pseudonymise(raw, classes, DEMO_KEY).collect()
-    safe_path = pseudonymise.write_safe_table(safe, paths.INTERIM / f"{leak.stem}.safe.parquet")
+    safe = pseudonymise.read_safe_table(safe_path).collect()
     bar.update(1)
 
     stage(STAGES[4])
