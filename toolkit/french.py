@@ -127,10 +127,15 @@ _PREFIX_CLASS = {"1": "landline", "2": "landline", "3": "landline", "4": "landli
 def phone_class_of_national(national: pl.Expr) -> pl.Expr:
     """Classify a number already in national form (see :func:`phone_national`)."""
     prefix = national.str.extract(r"^0(\d)\d{8}$", 1)
-    return pl.coalesce(
-        prefix.replace_strict(_PREFIX_CLASS, default=None, return_dtype=pl.String),
-        pl.when(national.is_not_null()).then(pl.lit("invalid")),
-    )
+    # A when/then chain, not ``replace_strict``: the streaming engine cannot run that batch by
+    # batch, and a leak's verification then held the whole file in memory (14 GB at 10 M rows).
+    classes: dict[str, list[str]] = {}
+    for digit, name in _PREFIX_CLASS.items():
+        classes.setdefault(name, []).append(digit)
+    chain = pl.when(national.is_null()).then(pl.lit(None, pl.String))
+    for name, digits in classes.items():
+        chain = chain.when(prefix.is_in(digits)).then(pl.lit(name))
+    return chain.otherwise(pl.lit("invalid"))
 
 
 def phone_class(phone: pl.Expr) -> pl.Expr:
