@@ -510,15 +510,29 @@ def _encoding_from_head(head: bytes, shown: Path) -> str:
 
 
 def _transcode(
-    source: Path, out: BinaryIO, encoding: str, progress: bool, cr_only: bool = False
+    source: Path,
+    out: BinaryIO,
+    encoding: str,
+    progress: bool,
+    cr_only: bool = False,
+    *,
+    each_chunk: Callable[[bytes], bool] | None = None,
 ) -> tuple[bool, str | None]:
-    """Write ``source`` as UTF-8 (CR line ends as LF); return (undecodable bytes?, sentinel)."""
+    """Write ``source`` as UTF-8 (CR line ends as LF); return (undecodable bytes?, sentinel).
+
+    ``each_chunk`` sees every raw chunk first; once it returns True the rest is read for it
+    alone, and nothing more is written.
+    """
     decoder = codecs.getincrementaldecoder(encoding)("replace")
     sentinels = _Sentinels()
-    lossy = False
+    lossy = stopped = False
     out.seek(0)
     out.truncate()
     for chunk in _chunks(source, progress, f"transcoding {encoding} to utf-8"):
+        if each_chunk is not None:
+            stopped = each_chunk(chunk) or stopped
+        if stopped:
+            continue
         text = decoder.decode(chunk)
         if cr_only:
             text = text.replace("\r", "\n")
@@ -541,9 +555,9 @@ def _transcode_single_byte(
     """
     digest = _Sha256()
     undefined = False
-    decoder = codecs.getincrementaldecoder("cp1252")("replace")
-    sentinels = _Sentinels()
-    for chunk in _chunks(source, progress, "transcoding cp1252 to utf-8"):
+
+    def hash_and_check(chunk: bytes) -> bool:
+        nonlocal undefined
         if hash_input:
             digest.update(chunk)
         # Bytes 0x80-0x9F are printable in cp1252 (œ, €, ’) but control characters in
@@ -551,19 +565,14 @@ def _transcode_single_byte(
         # occurs. Without one, both decode the file identically (French files: cp1252).
         # One byte search each (memchr): 15 times faster than a regex character class.
         undefined = undefined or any(byte in chunk for byte in _CP1252_UNDEFINED)
-        if undefined:
-            continue  # only the hash goes on: the file is transcoded as latin-1 below
-        text = decoder.decode(chunk)
-        data = (text.replace("\r", "\n") if cr_only else text).encode("utf-8")
-        sentinels.update(data)
-        out.write(data)
-    out.write(decoder.decode(b"", final=True).encode("utf-8"))
-    out.flush()
+        return undefined
+
+    _, sentinel = _transcode(source, out, "cp1252", progress, cr_only, each_chunk=hash_and_check)
     hexdigest = digest.hexdigest()  # always: it also lets the hashing thread go
     sha = hexdigest if hash_input else None
     if undefined:
         return "latin-1", sha, _transcode(source, out, "latin-1", progress, cr_only)[1]
-    return "cp1252", sha, sentinels.free()
+    return "cp1252", sha, sentinel
 
 
 def _open(utf8: Path | bytes) -> BinaryIO:
