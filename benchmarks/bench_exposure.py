@@ -6,7 +6,7 @@ Writes a synthetic leak of ``--rows`` rows (default 491,840, the published size)
 - a bare Polars read of the file (the floor every ratio is measured against);
 - ingest + schema classification;
 - pseudonymisation to the safe table, written as Parquet;
-- every aggregate of ``toolkit.exposure`` (and the geo summaries) on that safe table.
+- every aggregate of ``toolkit.safe.exposure`` (and the geo summaries) on that safe table.
 
 Prints wall time, rows per second, peak RSS and ratios to the bare read.
 Usage: ``python benchmarks/bench_exposure.py [--rows 10000000] [--seed 2021]``.
@@ -48,8 +48,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=2021)
     args = parser.parse_args(argv)
 
-    from toolkit import exposure, geo, ingest, schema, synth
-    from toolkit import pseudonymise as ps
+    from toolkit.boundary import pseudonymise as ps
+    from toolkit.boundary import safe_table
+    from toolkit.raw import ingest, schema, synth
+    from toolkit.safe import distances, exposure
+    from toolkit.safe.labs import geocode_labs, read_lab_registry
 
     out = HERE / "out"
     out.mkdir(exist_ok=True)
@@ -73,15 +76,17 @@ def main(argv: list[str]) -> int:
     _timed(
         "pseudonymise + write safe table",
         results,
-        lambda: ps.write_safe_table(ps.pseudonymise(ingested, classified, KEY), safe_path),
+        lambda: safe_table.write_safe_table(ps.pseudonymise(ingested, classified, KEY), safe_path),
     )
-    safe = _timed("read safe table + validate", results, lambda: ps.read_safe_table(safe_path))
+    safe = _timed(
+        "read safe table + validate", results, lambda: safe_table.read_safe_table(safe_path)
+    )
     safe = safe.collect()
-    ps.validate_safe_table(safe)
+    safe_table.validate_safe_table(safe)
     labs = _timed(
         "geocode labs (offline)",
         results,
-        lambda: geo.geocode_labs(geo.read_lab_registry(labs_path)),
+        lambda: geocode_labs(read_lab_registry(labs_path)),
     )
     aggregates: dict[str, Callable[[], Any]] = {
         "records_by_month": lambda: exposure.records_by_month(safe),
@@ -96,8 +101,8 @@ def main(argv: list[str]) -> int:
         "health_mentions(lab)": lambda: exposure.health_mentions(safe, by="lab"),
         "age_sex_pyramid": lambda: exposure.age_sex_pyramid(safe),
         "distance_bands": lambda: exposure.distance_bands(safe, labs),
-        "distance_summary": lambda: geo.distance_summary(safe, labs),
-        "resolution_rates": lambda: geo.resolution_rates(safe),
+        "distance_summary": lambda: distances.distance_summary(safe, labs),
+        "resolution_rates": lambda: exposure.resolution_rates(safe),
     }
     start, cpu = time.perf_counter(), time.process_time()
     for name, fn in aggregates.items():

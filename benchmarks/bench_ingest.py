@@ -1,6 +1,6 @@
-"""Benchmark ``toolkit.ingest.read_leak`` against a bare Polars read of the same file.
+"""Benchmark ``toolkit.raw.ingest.read_leak`` against a bare Polars read of the same file.
 
-Writes a synthetic leak (``toolkit.synth``, UTF-8; ``--random`` for a cruder file of random
+Writes a synthetic leak (``toolkit.raw.synth``, UTF-8; ``--random`` for a cruder file of random
 text, nearly every row quoted, most with a quoted newline) or takes one with ``--file``
 (UTF-8, ``;``), then times, each in its own process so that
 peak memory (max RSS) is its own:
@@ -92,7 +92,7 @@ def run_one(variant: str, path: str) -> dict:
     elif variant == "polars.scan_csv":
         rows = pl.scan_csv(path, separator=";", infer_schema=False).collect().height
     else:
-        from toolkit.ingest import read_leak
+        from toolkit.raw.ingest import read_leak
 
         with tempfile.TemporaryDirectory() as interim:
             rows = read_leak(path, interim_dir=interim).frame.collect().height
@@ -120,7 +120,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=491_840)
     parser.add_argument("--columns", type=int, default=48, help="with --random")
-    parser.add_argument("--random", action="store_true", help="random text, not toolkit.synth")
+    parser.add_argument("--random", action="store_true", help="random text, not toolkit.raw.synth")
     parser.add_argument("--file", type=Path, help="a UTF-8 ';' file to use instead")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
         if args.file is None and args.random:
             write_leak_like(utf8, args.rows, args.columns)
         elif args.file is None:
-            from toolkit.synth import write_synthetic_leak
+            from toolkit.raw.synth import write_synthetic_leak
 
             write_synthetic_leak(utf8, rows=args.rows, encoding="utf-8", progress=False)
         cp1252 = tmp_dir / "leak.cp1252.csv"

@@ -12,8 +12,8 @@ Every stage runs in its own child process, so that its peak memory (max RSS) is 
 - ``aggregates``: every aggregate the bundle publishes, with disclosure control, from the safe
   table on disk (no chart rendering);
 - ``end_to_end``: all of the above in one process, as ``demo`` runs them (verification beside
-  pseudonymisation, ``toolkit.pipeline``, for a leak held in memory; no chart rendering);
-- ``bundle``: ``publish.build_bundle`` from the safe table (aggregates, disclosure, charts);
+  pseudonymisation, ``toolkit.app.workflows``, for a leak held in memory; no chart rendering);
+- ``bundle``: ``bundle.build_bundle`` from the safe table (aggregates, disclosure, charts);
 - ``pandas``: what a newsroom script would do with pandas (``read_csv(dtype=str)``, a few
   ``value_counts``, the NIR key check with string operations); chunked above 500 MB.
 
@@ -84,14 +84,14 @@ def _floor(path: Path, streaming: bool) -> int:
 
 def _aggregates(safe: Any) -> int:
     """Every aggregate of the bundle, protected as the bundle protects it; returns cells."""
-    from toolkit import publish
+    from toolkit.publication import figures, protection
 
     cells = 0
-    for spec in publish._figure_specs():
+    for spec in figures.FIGURES:
         if spec.needs_labs:
             continue
-        table = spec.aggregate(safe)
-        protected = publish.protect_table(
+        table = spec.aggregate(safe, figures.FigureInputs())
+        protected = protection.protect_table(
             table, spec.keys, totals=spec.totals, derived=spec.derived
         )
         cells += protected.table.height
@@ -105,9 +105,9 @@ def _safe_path(path: Path) -> Path:
 def _pseudonymise(raw: Any, classes: Any, path: Path) -> int:
     import polars as pl
 
-    from toolkit import pseudonymise
+    from toolkit.boundary import pseudonymise, safe_table
 
-    out = pseudonymise.write_safe_table(pseudonymise.pseudonymise(raw, classes, KEY), path)
+    out = safe_table.write_safe_table(pseudonymise.pseudonymise(raw, classes, KEY), path)
     return int(pl.scan_parquet(out).select(pl.len()).collect().item())
 
 
@@ -163,17 +163,10 @@ def run_stage(name: str, path: Path) -> dict[str, Any]:
     import polars as pl
     import scipy.optimize
 
-    from toolkit import (
-        charts,
-        claims,
-        ingest,
-        pipeline,
-        pseudonymise,
-        publish,
-        schema,
-        tripwire,
-        verify,
-    )  # fmt: skip
+    from toolkit.app import workflows
+    from toolkit.boundary import safe_table, tripwire
+    from toolkit.publication import bundle, charts
+    from toolkit.raw import claims, ingest, schema, verify
 
     del charts, faker, pandas, scipy
 
@@ -196,25 +189,25 @@ def run_stage(name: str, path: Path) -> dict[str, Any]:
     elif name == "pseudonymise":
         rows = _pseudonymise(*setup, _safe_path(path))
     elif name == "aggregates":
-        safe = pseudonymise.read_safe_table(_safe_path(path))
+        safe = safe_table.read_safe_table(_safe_path(path))
         _aggregates(safe)
         rows = int(safe.select(pl.len()).collect().item())
     elif name == "end_to_end":
         # As `demo` runs it: verification beside pseudonymisation when the leak is in memory.
         raw = ingest.read_leak(path, interim_dir=interim)
         classes = schema.classify(raw.frame)
-        report, safe_path = pipeline.verify_and_pseudonymise(raw, classes, KEY, _safe_path(path))
+        report, safe_path = workflows.verify_and_pseudonymise(raw, classes, KEY, _safe_path(path))
         claims.check_claims(report)
-        safe = pseudonymise.read_safe_table(safe_path)
+        safe = safe_table.read_safe_table(safe_path)
         rows = int(safe.select(pl.len()).collect().item())
         _aggregates(safe)
     elif name == "bundle":
         # As ``publish SAFE.parquet`` does: the safe table stays on disk, scanned lazily.
-        safe = pseudonymise.read_safe_table(_safe_path(path))
+        safe = safe_table.read_safe_table(_safe_path(path))
         rows = int(safe.select(pl.len()).collect().item())
         info = {"kind": "safe table", "file_name": path.name, "sha256": None, "records": rows,
                 "rows_read": None, "rows_quarantined": None}  # fmt: skip
-        publish.build_bundle(safe, input_info=info, identifiers=tripwire.shapes_only(),
+        bundle.build_bundle(safe, input_info=info, identifiers=tripwire.shapes_only(),
                              synthetic=True)  # fmt: skip
     elif name == "pandas":
         rows = _pandas(path)

@@ -9,7 +9,7 @@ Run: ``python benchmarks/bench_publish.py [--rows N] [--seed S]``; the leak is g
 ``--scale`` measures instead, each in its own child process (so that its peak RSS is its own):
 ``publish`` (the whole ``publish()`` from the raw leak, labs included, as the CLI runs it),
 ``identifiers`` (``read_leak`` + ``classify`` + ``tripwire.collect_identifiers``) and
-``distances`` (``exposure.distance_bands`` + ``geo.distance_summary`` on the safe table, which
+``distances`` (``exposure.distance_bands`` + ``distances.distance_summary`` on the safe table, which
 an untimed child writes first when missing). It prints wall seconds, rows per second and peak
 RSS. ``--file F`` takes an existing leak (its ``<stem>.labs.csv`` beside it), e.g.
 ``python benchmarks/bench_publish.py --scale --file data/interim/bench/leak_3000000.csv``.
@@ -28,7 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from toolkit import geo, ingest, pseudonymise, publish, schema, synth, tripwire
+from toolkit.app import publishing, workflows
+from toolkit.boundary import pseudonymise, safe_table, tripwire
+from toolkit.publication.bundle import build_bundle, write_bundle
+from toolkit.raw import ingest, schema, synth
+from toolkit.safe import distances
+from toolkit.safe.labs import geocode_labs, read_lab_registry
 
 HERE = Path(__file__).resolve().parent
 KEY = bytes(range(32))
@@ -55,13 +60,14 @@ def run_scale_stage(stage: str, leak: Path) -> dict[str, Any]:
     """Run one ``--scale`` stage in this (child) process: rows, seconds, CPU s, peak RSS."""
     import polars as pl
 
-    from toolkit import charts, exposure
+    from toolkit.publication import charts
+    from toolkit.safe import exposure
 
     del charts  # imported before the clock: a fixed cost unrelated to the data
     start, cpu = time.perf_counter(), time.process_time()
     if stage == "publish":
         with tempfile.TemporaryDirectory() as folder:
-            result = publish.publish(
+            result = publishing.publish_leak(
                 leak, Path(folder) / "bundle", key=KEY, labs=_labs_of(leak), synthetic=True
             )
         rows = int(result.manifest["input"]["rows_read"])
@@ -72,12 +78,12 @@ def run_scale_stage(stage: str, leak: Path) -> dict[str, Any]:
     elif stage == "safe":
         key_file = _safe_of(leak).with_suffix(".key")
         key_file.write_text(KEY.hex() + "\n", encoding="ascii")
-        rows = pseudonymise.pseudonymise_file(leak, _safe_of(leak), key_file=key_file).records
+        rows = workflows.pseudonymise_file(leak, _safe_of(leak), key_file=key_file).records
     elif stage == "distances":
-        safe = pseudonymise.read_safe_table(_safe_of(leak))
-        labs = geo.geocode_labs(geo.read_lab_registry(_labs_of(leak)))
+        safe = safe_table.read_safe_table(_safe_of(leak))
+        labs = geocode_labs(read_lab_registry(_labs_of(leak)))
         exposure.distance_bands(safe, labs)
-        geo.distance_summary(safe, labs)
+        distances.distance_summary(safe, labs)
         rows = int(safe.select(pl.len()).collect().item())
     else:
         raise SystemExit(f"unknown stage {stage!r}")
@@ -127,16 +133,16 @@ def stages(leak: Path) -> None:
     with timed("pseudonymise", times):
         safe = pseudonymise.pseudonymise(raw, classes, KEY).collect()
     with timed("locate labs", times):
-        labs = geo.geocode_labs(geo.read_lab_registry(_labs_of(leak)))
+        labs = geocode_labs(read_lab_registry(_labs_of(leak)))
     with timed("aggregates + disclosure + charts + note", times):
-        bundle = publish.build_bundle(
-            safe, input_info=publish.raw_input_info(raw, safe.height), identifiers=identifiers,
+        bundle = build_bundle(
+            safe, input_info=workflows.raw_input_info(raw, safe.height), identifiers=identifiers,
             labs=labs, synthetic=True,
         )  # fmt: skip
     with timed("tripwire scan", times):
         tripwire.scan(bundle.files, identifiers)
     with tempfile.TemporaryDirectory() as folder, timed("write (scan again + move)", times):
-        publish.write_bundle(bundle, Path(folder) / "bundle", identifiers)
+        write_bundle(bundle, Path(folder) / "bundle", identifiers)
     total = time.perf_counter() - total
     size = sum(len(b) for b in bundle.files.values())
     print(f"rows {raw.rows_read:,}  persons {bundle.manifest['persons']:,}  "

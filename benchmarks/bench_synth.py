@@ -20,7 +20,7 @@ SIZES = (491_840,)  # make bench stays short; larger sizes with --rows
 
 CHILD = """
 import json, resource, sys, time
-from toolkit import synth
+from toolkit.raw import synth
 start = time.perf_counter()
 result = synth.write_synthetic_leak(sys.argv[1], rows=int(sys.argv[2]), progress=False)
 seconds = time.perf_counter() - start

@@ -27,7 +27,7 @@ def _stage(name: str, path: Path, interim: Path) -> dict[str, float]:
     """Run one stage in this process; return rows, seconds and peak RSS."""
     import polars as pl
 
-    from toolkit import claims, ingest, schema, verify
+    from toolkit.raw import claims, ingest, schema, verify
 
     start = time.perf_counter()
     if name == "bare_read_csv":

@@ -27,7 +27,9 @@
 LEAK = None
 
 # %%
-from toolkit import charts, claims, ingest, notebook, schema, verify, widgets
+from toolkit.app import notebook, widgets
+from toolkit.publication import charts
+from toolkit.raw import claims, ingest, schema, verify
 
 leak_path = notebook.resolve_leak(LEAK)
 leak = ingest.read_leak(leak_path)

@@ -29,7 +29,9 @@ LEAK = None
 # comptée : lue, ou mise en quarantaine avec sa raison (nombre de champs incorrect…).
 
 # %%
-from toolkit import charts, ingest, notebook, schema, verify, widgets
+from toolkit.app import notebook, widgets
+from toolkit.publication import charts
+from toolkit.raw import ingest, schema, verify
 
 leak_path = notebook.resolve_leak(LEAK)
 leak = ingest.read_leak(leak_path)

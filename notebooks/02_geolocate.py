@@ -25,7 +25,9 @@ LEAK = None
 LABS = None
 
 # %%
-from toolkit import charts, disclosure, exposure, geo, notebook, widgets
+from toolkit.app import notebook, widgets
+from toolkit.publication import charts, disclosure
+from toolkit.safe import exposure
 
 leak_path = notebook.resolve_leak(LEAK)
 safe = notebook.safe_table(leak_path)
@@ -40,7 +42,7 @@ labs
 # code postal seul (commune la plus peuplée du code postal, approximatif) ou introuvable.
 
 # %%
-geo.resolution_rates(safe)
+exposure.resolution_rates(safe)
 
 # %% [markdown]
 # ## Par département : personnes exposées pour 100 000 habitants

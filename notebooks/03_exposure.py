@@ -24,7 +24,9 @@ LEAK = None
 LABS = None
 
 # %%
-from toolkit import charts, disclosure, exposure, notebook, widgets
+from toolkit.app import notebook, widgets
+from toolkit.publication import charts, disclosure
+from toolkit.safe import exposure
 
 leak_path = notebook.resolve_leak(LEAK)
 safe = notebook.safe_table(leak_path)

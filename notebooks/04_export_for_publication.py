@@ -38,7 +38,10 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from toolkit import charts, exposure, notebook, paths, publish
+from toolkit.app import notebook, publishing, workflows
+from toolkit.publication import bundle, charts, protection
+from toolkit.safe import exposure
+from toolkit.shared import paths
 
 leak_path = notebook.resolve_leak(LEAK)
 labs_path = notebook.resolve_labs(leak_path, LABS)
@@ -52,7 +55,7 @@ out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-04")
 # clé, mêmes paramètres : mêmes fichiers, octet pour octet.
 
 # %%
-result = publish.publish(leak_path, out / "dossier", labs=labs_path, k=K)
+result = publishing.publish_leak(leak_path, out / "dossier", labs=labs_path, k=K)
 print(result.summary())
 
 # %% [markdown]
@@ -73,10 +76,12 @@ display(Markdown((out / "dossier" / "methodologie.md").read_text(encoding="utf-8
 
 # %%
 safe = notebook.safe_table(leak_path)
-identifiers = publish.identifiers_of(leak_path)
-by_year = publish.protect_table(exposure.health_mentions(safe, by="year"), ["mention", "year"], k=K)
-chart = charts.health_mentions_chart(publish.chart_table(by_year), k=K)
-publish.export_chart(
+identifiers = workflows.identifiers_of(leak_path)
+by_year = protection.protect_table(
+    exposure.health_mentions(safe, by="year"), ["mention", "year"], k=K
+)
+chart = charts.health_mentions_chart(protection.chart_table(by_year), k=K)
+bundle.export_chart(
     chart, by_year, out / "graphiques", "mentions_par_annee", identifiers=identifiers, k=K
 )
 chart
@@ -88,4 +93,4 @@ chart
 # prouver plus tard qu'un fichier publié est bien celui-là.
 
 # %%
-publish.file_listing(out)
+bundle.file_listing(out)

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from stdnum.fr import nir as stdnum_nir
 
-from toolkit import schema
+from toolkit.raw import schema
 
 GAZETTEER = pl.DataFrame(
     {

@@ -18,7 +18,7 @@ _COMMUNES = [
 
 
 def communes() -> pl.DataFrame:
-    """The ``toolkit.reference.communes()`` shape, eight communes."""
+    """The ``toolkit.shared.reference.communes()`` shape, eight communes."""
     return pl.DataFrame(
         _COMMUNES,
         schema={
@@ -36,7 +36,7 @@ def communes() -> pl.DataFrame:
 
 
 def postcodes() -> pl.DataFrame:
-    """The ``toolkit.reference.postcodes()`` shape: one row per (postcode, commune)."""
+    """The ``toolkit.shared.reference.postcodes()`` shape: one row per (postcode, commune)."""
     return (
         communes()
         .explode("postcodes")

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from toolkit import paths
+from toolkit.shared import paths
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = paths.ROOT / "notebooks" / "03_exposure.ipynb"
@@ -126,7 +126,7 @@ def _stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def jupyterlab(tmp_path: Path) -> Iterator[dict]:
     """JupyterLab on 127.0.0.1 over a copy of notebook 03 and a small synthetic leak."""
-    from toolkit import synth
+    from toolkit.raw import synth
 
     leak = tmp_path / "leak" / "leak.csv"
     leak.parent.mkdir()

@@ -16,16 +16,16 @@ import polars as pl
 import pytest
 from shapely.geometry import Polygon, box
 
-from toolkit import charts
-from toolkit.charts.maps import MAX_SHAPES, geo_data
-from toolkit.errors import InputError, ToolkitError
+from toolkit.publication import charts
+from toolkit.publication.charts.maps import MAX_SHAPES, geo_data
+from toolkit.shared.errors import InputError, ToolkitError
 
 NBSP = "\u00a0"  # what vl-convert's fr-FR locale puts between thousands
 NNBSP = "\u202f"  # ... and before the percent sign
 ENGLISH_AUTO_TITLES = ("Sum of", "Count of", "count", "month(", "(year-month)", "undefined")
 
 
-# --- tiny aggregates, with the column names of toolkit.exposure -----------------------------
+# --- tiny aggregates, with the column names of toolkit.safe.exposure -----------------------------
 
 
 def by_month(months: list[str], records: list[int | None], **extra: list) -> pl.DataFrame:
@@ -507,7 +507,7 @@ def test_offline_rendering_inlines_vega_and_loads_nothing_from_the_network() -> 
 
 @pytest.mark.slow
 def test_real_maps_of_the_six_departements_render_offline() -> None:
-    from toolkit import reference
+    from toolkit.shared import reference
 
     towns = reference.communes().filter(pl.col("departement").is_in(charts.LEAK_DEPARTEMENTS))
     by_town = towns.select(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit import claims, schema, verify
-from toolkit.claims import CONTRADICTED, NOT_MEASURABLE, SUPPORTED, Claim
+from toolkit.raw import claims, schema, verify
+from toolkit.raw.claims import CONTRADICTED, NOT_MEASURABLE, SUPPORTED, Claim
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import demo, paths
+from toolkit.app import demo
+from toolkit.shared import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from toolkit import disclosure
-from toolkit.errors import DisclosureError, InputError
+from toolkit.publication import disclosure
+from toolkit.shared.errors import DisclosureError, InputError
 
 # ---------------------------------------------------------------------------------------------
 # The attacker, written independently of the module: it sees only the published frames.

@@ -14,9 +14,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from pyproj import Transformer
 
-from toolkit import geo
-from toolkit import pseudonymise as ps
-from toolkit.errors import BoundaryError, InputError
+from toolkit.boundary import pseudonymise as ps
+from toolkit.boundary import residences, safe_table
+from toolkit.safe import distances, exposure
+from toolkit.safe.labs import AddressGeocoder, geocode_labs, read_finess, read_lab_registry
+from toolkit.shared.errors import BoundaryError, InputError, ToolkitError
 
 
 def resolve(postcode: list[str | None], commune: list[str | None]) -> pl.DataFrame:
@@ -24,7 +26,7 @@ def resolve(postcode: list[str | None], commune: list[str | None]) -> pl.DataFra
     frame = pl.DataFrame(
         {"cp": postcode, "ville": commune}, schema={"cp": pl.String, "ville": pl.String}
     )
-    return geo.resolve_residences(
+    return residences.resolve_residences(
         frame, "cp", "ville", postcodes=gaz.postcodes(), communes=gaz.communes()
     ).collect()
 
@@ -63,7 +65,7 @@ def test_a_postcode_without_a_name_is_postcode_only():
 def test_a_postcode_that_lost_its_leading_zero_is_restored():
     pcs = gaz.postcodes().with_columns(postcode=pl.lit("01000"))
     frame = pl.DataFrame({"cp": ["1000"], "ville": ["Vannes"]})
-    out = geo.resolve_residences(
+    out = residences.resolve_residences(
         frame, "cp", "ville", postcodes=pcs.head(1), communes=gaz.communes()
     ).collect()
     assert out["residence_insee"].to_list() == ["56260"]
@@ -110,7 +112,7 @@ def _tiny_safe() -> pl.DataFrame:
 
 
 def test_resolution_rates_count_every_status_including_zero():
-    rates = geo.resolution_rates(_tiny_safe())
+    rates = exposure.resolution_rates(_tiny_safe())
     assert rates.select("resolution", "records").rows() == [
         ("exact", 0),
         ("postcode_name", 2),
@@ -122,14 +124,14 @@ def test_resolution_rates_count_every_status_including_zero():
 
 def test_resolution_rates_refuse_a_raw_frame():
     with pytest.raises(BoundaryError):
-        geo.resolution_rates(pl.DataFrame({"surname": ["Kerimaginaire"]}))
+        exposure.resolution_rates(pl.DataFrame({"surname": ["Kerimaginaire"]}))
 
 
 # --- labs ---------------------------------------------------------------------------------------
 
 
 def test_lab_code_is_folded_and_hyphenated():
-    out = pl.select(geo.lab_code(pl.lit("  Laboratoire d'Analyses Médicales (Fictif) ")))
+    out = pl.select(safe_table.lab_code(pl.lit("  Laboratoire d'Analyses Médicales (Fictif) ")))
     assert out.item() == "laboratoire-d-analyses-medicales-fictif"
 
 
@@ -142,8 +144,8 @@ def test_a_lab_registry_is_read_whatever_its_header_language_and_geocoded_offlin
         "Labo Fictif Inconnu;;99999;Nulle-Part\n",
         encoding="cp1252",
     )
-    registry = geo.read_lab_registry(path)
-    located = geo.geocode_labs(registry, postcodes=gaz.postcodes(), communes=gaz.communes())
+    registry = read_lab_registry(path)
+    located = geocode_labs(registry, postcodes=gaz.postcodes(), communes=gaz.communes())
     assert located.select("lab", "insee", "departement", "resolution").rows() == [
         ("labo-fictif-de-vannes", "56260", "56", "postcode_name"),
         ("labo-fictif-d-auray", "56007", "56", "postcode_name"),
@@ -157,7 +159,7 @@ def test_a_registry_without_a_name_or_code_column_is_refused(tmp_path):
     path = tmp_path / "labs.csv"
     path.write_text("adresse;ville\n1 rue Imaginaire;Vannes\n")
     with pytest.raises(InputError, match="no name or code column"):
-        geo.read_lab_registry(path)
+        read_lab_registry(path)
 
 
 def _finess_line(nofinesset: str, name: str, commune: str, dep: str, acheminement: str, cat: str):
@@ -183,7 +185,7 @@ def test_the_finess_extract_is_read_filtered_to_labs_and_reprojected(tmp_path):
     ]
     path = tmp_path / "etalab-cs1100507-stock.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
-    labs = geo.read_finess(path)
+    labs = read_finess(path)
     assert labs.select("finess", "name", "postcode", "commune", "insee", "category").rows() == [
         ("560000011", "LBM FICTIF DE VANNES", "56000", "VANNES", "56260", "611"),
         ("560000033", "LBM FICTIF SANS POINT", "56400", "AURAY", "56007", "611"),
@@ -202,8 +204,8 @@ def test_finess_labs_geocode_exactly_and_keep_their_own_coordinates(tmp_path):
             + "\ngeolocalisation;560000033;250000.0;6750000.0;1,X,1,IGN,BD,V2,LAMBERT_93;2026\n"
         ).encode("latin-1")
     )
-    located = geo.geocode_labs(
-        geo.read_finess(path), postcodes=gaz.postcodes(), communes=gaz.communes()
+    located = geocode_labs(
+        read_finess(path), postcodes=gaz.postcodes(), communes=gaz.communes()
     )
     assert located.select("insee", "resolution", "precision").row(0) == ("56007", "exact", "source")
 
@@ -212,7 +214,7 @@ def test_a_file_without_structure_lines_is_not_a_finess_extract(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("a;b\n1;2\n")
     with pytest.raises(InputError, match="not a FINESS extract"):
-        geo.read_finess(path)
+        read_finess(path)
 
 
 # --- the online geocoder, against a local fake server ------------------------------------------
@@ -268,8 +270,8 @@ LABS = pl.DataFrame(
 
 
 def test_the_online_geocoder_refines_labs_to_the_street_when_confident(fake_server, tmp_path):
-    online = geo.AddressGeocoder(fake_server, tmp_path / "cache.json")
-    located = geo.geocode_labs(
+    online = AddressGeocoder(fake_server, tmp_path / "cache.json")
+    located = geocode_labs(
         LABS, online=online, postcodes=gaz.postcodes(), communes=gaz.communes()
     )
     assert located.select("lon", "lat", "precision").rows() == [
@@ -282,8 +284,8 @@ def test_the_online_geocoder_refines_labs_to_the_street_when_confident(fake_serv
 
 def test_the_online_geocoder_answers_a_second_time_from_its_cache(fake_server, tmp_path):
     cache = tmp_path / "cache.json"
-    geo.AddressGeocoder(fake_server, cache).geocode(LABS.with_columns(lab=pl.col("name")))
-    again = geo.AddressGeocoder("http://127.0.0.1:9", cache)  # nothing listens there
+    AddressGeocoder(fake_server, cache).geocode(LABS.with_columns(lab=pl.col("name")))
+    again = AddressGeocoder("http://127.0.0.1:9", cache)  # nothing listens there
     out = again.geocode(LABS.with_columns(lab=pl.col("name")))
     assert again.requests_made == 0
     assert out["street_lon"].to_list() == [-2.7603, None]
@@ -291,8 +293,8 @@ def test_the_online_geocoder_answers_a_second_time_from_its_cache(fake_server, t
 
 
 def test_an_unreachable_geocoder_is_one_clear_error(tmp_path):
-    online = geo.AddressGeocoder("http://127.0.0.1:9", tmp_path / "cache.json", timeout=2)
-    with pytest.raises(geo.ToolkitError, match="did not answer"):
+    online = AddressGeocoder("http://127.0.0.1:9", tmp_path / "cache.json", timeout=2)
+    with pytest.raises(ToolkitError, match="did not answer"):
         online.geocode(LABS.with_columns(lab=pl.col("name")))
 
 
@@ -302,14 +304,15 @@ def test_an_unreachable_geocoder_is_one_clear_error(tmp_path):
 def test_haversine_gives_the_great_circle_distance():
     # Paris (2.3522, 48.8566) to Rennes (-1.6778, 48.1173): about 308 km.
     d = pl.select(
-        geo.haversine_km(pl.lit(2.3522), pl.lit(48.8566), pl.lit(-1.6778), pl.lit(48.1173))
+        distances.haversine_km(pl.lit(2.3522), pl.lit(48.8566), pl.lit(-1.6778), pl.lit(48.1173))
     )
     assert d.item() == pytest.approx(308.6, abs=1.0)
 
 
 def test_distance_summary_per_lab_counts_located_persons_and_shares_within_bands():
     labs = pl.DataFrame({"lab": ["labo-fictif-de-vannes"], "lon": [-2.76], "lat": [47.66]})
-    summary = geo.distance_summary(_tiny_safe(), labs, communes=gaz.communes()).row(0, named=True)
+    summary = distances.distance_summary(_tiny_safe(), labs, communes=gaz.communes())
+    summary = summary.row(0, named=True)
     assert summary["persons"] == 4 and summary["located"] == 3
     # Vannes 0 km, Auray ~17 km, Rennes ~100 km.
     assert summary["median_km"] == pytest.approx(17.3, abs=0.5)
@@ -333,12 +336,13 @@ def _safe(rows: list[tuple[str, str, dt.date | None, str | None]]) -> pl.DataFra
                 "residence_insee": pl.String},
         orient="row",
     )  # fmt: skip
-    nulls = {c: pl.lit(None, t) for c, t in ps.SAFE_COLUMNS.items() if c not in frame.columns}
-    return ps.validate_safe_table(frame.with_columns(**nulls).select(list(ps.SAFE_COLUMNS)))
+    columns = safe_table.SAFE_COLUMNS
+    nulls = {c: pl.lit(None, t) for c, t in columns.items() if c not in frame.columns}
+    return safe_table.validate_safe_table(frame.with_columns(**nulls).select(list(columns)))
 
 
 def _distances(safe: pl.DataFrame, **options) -> pl.DataFrame:
-    out = geo.residence_lab_distances(safe, LAB_POINTS, communes=gaz.communes(), **options)
+    out = distances.residence_lab_distances(safe, LAB_POINTS, communes=gaz.communes(), **options)
     return out.collect().with_columns(pl.col("distance_km").round(1)).sort("person_id", "lab")
 
 
@@ -391,7 +395,7 @@ def test_distances_equal_a_stable_sort_then_unique_on_the_hex_ids():
         .unique(["person_id", "lab"], keep="first", maintain_order=True)
         .join(homes, on="residence_insee", how="left")
         .join(labs, on="lab", how="left")
-        .select("person_id", "lab", distance_km=geo.haversine_km(
+        .select("person_id", "lab", distance_km=distances.haversine_km(
             pl.col("_hlon"), pl.col("_hlat"), pl.col("_llon"), pl.col("_llat")))
         .with_columns(pl.col("distance_km").round(1))
         .sort("person_id", "lab")
@@ -405,5 +409,5 @@ def test_compact_distances_give_the_same_persons_as_128_bit_integers():
     safe = _many_records()
     compact = _distances(safe, compact=True)
     assert compact["person_id"].dtype == pl.UInt128
-    from_hex = ps.compact_person_ids(_distances(safe).lazy()).collect()
+    from_hex = safe_table.compact_person_ids(_distances(safe).lazy()).collect()
     assert_frame_equal(from_hex.sort("person_id", "lab"), compact)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit import health, synth
-from toolkit.categories import HEALTH_MENTIONS
+from toolkit.raw import health, synth
+from toolkit.shared import folding
+from toolkit.shared.vocabulary import HEALTH_MENTIONS
 
 
 def _mentions(text: str | None) -> set[str]:
@@ -16,7 +17,7 @@ def _mentions(text: str | None) -> set[str]:
 
 
 def test_fold_lowercases_strips_accents_and_spells_ligatures() -> None:
-    folded = pl.select(health.fold(pl.lit("BÉBÉ Cœur Ælla Hépatite"))).item()
+    folded = pl.select(folding.fold(pl.lit("BÉBÉ Cœur Ælla Hépatite"))).item()
     assert folded == "bebe coeur aella hepatite"
 
 

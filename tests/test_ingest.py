@@ -1,4 +1,4 @@
-"""Specification of ``toolkit.ingest.read_leak``: robust reading with exact row accounting.
+"""Specification of ``toolkit.raw.ingest.read_leak``: robust reading with exact row accounting.
 
 Every file here is synthetic and written by the test itself into ``tmp_path``.
 """
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import InputError
-from toolkit.ingest import Ingested, read_leak
+from toolkit.raw.ingest import Ingested, read_leak
+from toolkit.shared.errors import InputError
 
 HEADER = "nom;prenom;cp;commune\n"
 ROWS = "Durand;Zoé;01000;Bourg-en-Bresse\nMartin;Léa;59400;Mœuvres\nPetit;Noël;62000;Cœur\n"
@@ -274,7 +274,7 @@ def test_describe_lists_counts_and_file_facts_only(tmp_path):
 
 
 def test_ragged_rows_are_found_across_block_boundaries(tmp_path, monkeypatch):
-    import toolkit.ingest as ingest
+    import toolkit.raw.ingest as ingest
 
     monkeypatch.setattr(ingest, "_BLOCK", 64)
     monkeypatch.setattr(ingest, "IN_MEMORY_BYTES", 0)  # else a small file is one block
@@ -467,7 +467,7 @@ def test_any_text_is_fully_accounted_and_parses_without_error(tmp_path_factory, 
 
 @pytest.mark.slow
 def test_full_size_leak_is_accounted_exactly_across_many_blocks(tmp_path, monkeypatch):
-    import toolkit.ingest as ingest
+    import toolkit.raw.ingest as ingest
 
     monkeypatch.setattr(ingest, "_BLOCK", 4 << 20)  # many block boundaries, some mid-record
     monkeypatch.setattr(ingest, "IN_MEMORY_BYTES", 0)  # else a small file is one block

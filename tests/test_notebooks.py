@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 from nbclient import NotebookClient
 
-from toolkit import notebook, paths
-from toolkit.categories import DIRECT_IDENTIFIERS
-from toolkit.errors import InputError
+from toolkit.app import notebook
+from toolkit.shared import paths
+from toolkit.shared.errors import InputError
+from toolkit.shared.vocabulary import DIRECT_IDENTIFIERS
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 IPYNB = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -141,7 +142,7 @@ def test_resolve_leak_refuses_a_missing_file(tmp_path, monkeypatch):
 
 
 def test_resolve_leak_generates_the_default_synthetic_leak_when_missing(tmp_path, monkeypatch):
-    from toolkit import synth
+    from toolkit.raw import synth
 
     default = tmp_path / "raw" / "synthetic_leak.csv"
     written = []
@@ -172,7 +173,7 @@ def test_resolve_labs_finds_the_registry_beside_a_synthetic_leak(tmp_path, monke
 @pytest.fixture(scope="session")
 def small_leak(tmp_path_factory) -> Path:
     """A 5,000-row synthetic leak (and its lab registry), written once per session."""
-    from toolkit import synth
+    from toolkit.raw import synth
 
     path = tmp_path_factory.mktemp("leak") / "leak.csv"
     synth.write_synthetic_leak(path, rows=ROWS, seed=7, progress=False)
@@ -242,7 +243,7 @@ def test_the_exposure_notebook_shows_the_explorer_with_its_svg_charts(executed):
 
 
 def test_no_notebook_output_holds_a_raw_identifier_of_the_leak(executed, small_leak):
-    from toolkit import synth
+    from toolkit.raw import synth
 
     columns = [
         c

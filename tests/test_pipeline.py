@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import ingest, pipeline, pseudonymise, schema, synth, verify
+from toolkit.app import workflows
+from toolkit.boundary import pseudonymise, safe_table
+from toolkit.raw import ingest, schema, synth, verify
+from toolkit.shared.errors import BoundaryError
 
 KEY = bytes(range(32))
 
@@ -25,8 +28,8 @@ def test_the_report_and_safe_table_equal_those_of_the_two_stages_run_alone(
     raw = ingest.read_leak(leak, interim_dir=tmp_path / "interim", in_memory=in_memory)
     assert raw.in_memory is in_memory
     classes = schema.classify(raw.frame)
-    report, path = pipeline.verify_and_pseudonymise(raw, classes, KEY, tmp_path / "both.parquet")
-    alone = pseudonymise.write_safe_table(
+    report, path = workflows.verify_and_pseudonymise(raw, classes, KEY, tmp_path / "both.parquet")
+    alone = safe_table.write_safe_table(
         pseudonymise.pseudonymise(raw, classes, KEY), tmp_path / "alone.parquet"
     )
     assert report.to_dict() == verify.verify(raw, classes).to_dict()
@@ -39,9 +42,9 @@ def test_a_refused_safe_table_raises_and_leaves_no_file(leak, tmp_path, monkeypa
     classes = schema.classify(raw.frame)
 
     def refuse(frame, **kwargs):
-        raise pseudonymise.BoundaryError("column 'nir' may not cross the privacy boundary")
+        raise BoundaryError("column 'nir' may not cross the privacy boundary")
 
-    monkeypatch.setattr(pseudonymise, "validate_safe_table", refuse)
-    with pytest.raises(pseudonymise.BoundaryError):
-        pipeline.verify_and_pseudonymise(raw, classes, KEY, tmp_path / "safe.parquet")
+    monkeypatch.setattr(safe_table, "validate_safe_table", refuse)
+    with pytest.raises(BoundaryError):
+        workflows.verify_and_pseudonymise(raw, classes, KEY, tmp_path / "safe.parquet")
     assert not (tmp_path / "safe.parquet").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.cli import build_parser
+from toolkit.app.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,10 +9,12 @@ import _tiny_gazetteer as gaz
 import polars as pl
 import pytest
 
-from toolkit import cli, keys
-from toolkit import pseudonymise as ps
-from toolkit.categories import HEALTH_MENTIONS
-from toolkit.errors import BoundaryError, InputError
+from toolkit.app import cli
+from toolkit.boundary import keys, safe_table
+from toolkit.boundary import pseudonymise as ps
+from toolkit.shared import gazetteer
+from toolkit.shared.errors import BoundaryError, InputError
+from toolkit.shared.vocabulary import HEALTH_MENTIONS
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -117,12 +119,12 @@ def test_records_that_cannot_be_linked_count_as_one_person_each():
 def test_safe_table_has_the_contract_columns_and_nothing_else():
     safe = safe_of(leak())
     expected = [
-        *ps.SAFE_COLUMNS,
+        *safe_table.SAFE_COLUMNS,
         *(f"exposed_{c}" for c in dict.fromkeys(MAPPING.values())),
         *(f"mention_{m}" for m in HEALTH_MENTIONS),
     ]
     assert sorted(safe.columns) == sorted(expected)
-    assert ps.validate_safe_table(safe) is safe
+    assert safe_table.validate_safe_table(safe) is safe
 
 
 def test_sample_month_is_the_first_of_the_sample_month():
@@ -195,7 +197,7 @@ def test_without_comment_columns_every_mention_flag_is_false():
 
 def test_no_raw_identifier_of_the_input_appears_in_the_safe_table(tmp_path):
     raw = leak()
-    path = ps.write_safe_table(safe_of(raw), tmp_path / "safe.parquet")
+    path = safe_table.write_safe_table(safe_of(raw), tmp_path / "safe.parquet")
     blob = path.read_bytes()
     text = pl.read_parquet(path).write_csv()
     identifiers = {
@@ -210,8 +212,8 @@ def test_no_raw_identifier_of_the_input_appears_in_the_safe_table(tmp_path):
 
 
 def test_writing_the_same_input_with_the_same_key_gives_identical_bytes(tmp_path):
-    a = ps.write_safe_table(safe_of(leak()), tmp_path / "a.parquet").read_bytes()
-    b = ps.write_safe_table(safe_of(leak()), tmp_path / "b.parquet").read_bytes()
+    a = safe_table.write_safe_table(safe_of(leak()), tmp_path / "a.parquet").read_bytes()
+    b = safe_table.write_safe_table(safe_of(leak()), tmp_path / "b.parquet").read_bytes()
     assert a == b
 
 
@@ -220,60 +222,60 @@ def test_writing_the_same_input_with_the_same_key_gives_identical_bytes(tmp_path
 
 def test_validate_refuses_a_raw_leak_frame():
     with pytest.raises(BoundaryError, match="may not cross the privacy boundary"):
-        ps.validate_safe_table(leak())
+        safe_table.validate_safe_table(leak())
 
 
 def test_validate_refuses_a_safe_table_with_a_personal_data_column_added():
     safe = safe_of(leak()).with_columns(nir=pl.lit(NIR_A))
     with pytest.raises(BoundaryError, match="'nir'"):
-        ps.validate_safe_table(safe)
+        safe_table.validate_safe_table(safe)
 
 
 def test_validate_refuses_a_raw_value_smuggled_under_an_allowed_name():
     safe = safe_of(leak()).with_columns(lab=pl.lit("Kerfictif Léa"))
     with pytest.raises(BoundaryError, match="'lab' holds 1 value"):
-        ps.validate_safe_table(safe)
+        safe_table.validate_safe_table(safe)
 
 
 def test_validate_refuses_a_wrong_dtype():
     safe = safe_of(leak()).with_columns(pl.col("sample_month").cast(pl.String))
     with pytest.raises(BoundaryError, match="'sample_month' is String"):
-        ps.validate_safe_table(safe)
+        safe_table.validate_safe_table(safe)
 
 
 def test_validate_refuses_a_lazy_frame_too_and_names_no_value():
     with pytest.raises(BoundaryError) as caught:
-        ps.validate_safe_table(leak().lazy())
+        safe_table.validate_safe_table(leak().lazy())
     assert "Kerfictif" not in str(caught.value)
 
 
 def test_validate_refuses_something_that_is_not_a_frame():
     with pytest.raises(BoundaryError):
-        ps.validate_safe_table({"person_id": ["x"]})  # type: ignore[arg-type]
+        safe_table.validate_safe_table({"person_id": ["x"]})  # type: ignore[arg-type]
 
 
 def test_a_lazy_safe_table_already_checked_is_not_scanned_again(monkeypatch):
     lazy = safe_of(leak()).lazy()
-    ps.validate_safe_table(lazy)
+    safe_table.validate_safe_table(lazy)
     scans = []
     monkeypatch.setattr(ps.pl, "collect_all", lambda *a, **k: scans.append(1))
-    ps.validate_safe_table(lazy)
+    safe_table.validate_safe_table(lazy)
     assert scans == []
 
 
 def test_a_lazy_frame_derived_from_a_checked_one_is_checked_again():
     lazy = safe_of(leak()).lazy()
-    ps.validate_safe_table(lazy)
+    safe_table.validate_safe_table(lazy)
     with pytest.raises(BoundaryError, match="'lab' holds 1 value"):
-        ps.validate_safe_table(lazy.with_columns(lab=pl.lit("Kerfictif Léa")))
+        safe_table.validate_safe_table(lazy.with_columns(lab=pl.lit("Kerfictif Léa")))
 
 
 def test_a_safe_dataframe_changed_in_place_after_a_check_is_refused():
     safe = safe_of(leak())
-    ps.validate_safe_table(safe)
+    safe_table.validate_safe_table(safe)
     safe[0, "lab"] = "Kerfictif Léa"
     with pytest.raises(BoundaryError, match="'lab' holds 1 value"):
-        ps.validate_safe_table(safe)
+        safe_table.validate_safe_table(safe)
 
 
 # --- the key ----------------------------------------------------------------------------------
@@ -317,8 +319,8 @@ def test_a_short_key_is_refused(tmp_path):
 def test_cli_pseudonymise_writes_the_safe_table_and_prints_counts_only(
     tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(ps.geo, "_reference_postcodes", gaz.postcodes)
-    monkeypatch.setattr(ps.geo, "_reference_communes", gaz.communes)
+    monkeypatch.setattr(gazetteer, "_reference_postcodes", gaz.postcodes)
+    monkeypatch.setattr(gazetteer, "_reference_communes", gaz.communes)
     raw = leak().rename({"nom": "NOM", "prenom": "PRENOM", "ddn": "DATE_NAISSANCE", "nir": "NIR"})
     source = tmp_path / "leak.csv"
     raw.write_csv(source, separator=";")
@@ -329,7 +331,7 @@ def test_cli_pseudonymise_writes_the_safe_table_and_prints_counts_only(
     )
     printed = capsys.readouterr()
     assert code == 0
-    assert ps.validate_safe_table(pl.read_parquet(out)).height == 3
+    assert safe_table.validate_safe_table(pl.read_parquet(out)).height == 3
     assert "records: 3" in printed.out
     for value in ("Kerfictif", NIR_A, KEY.hex(), "sesame-fictif"):
         assert value not in printed.out + printed.err

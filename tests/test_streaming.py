@@ -15,9 +15,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from toolkit import distinct, exposure, ingest, synth, verify
-from toolkit import pseudonymise as ps
-from toolkit.errors import BoundaryError
+from toolkit.boundary import pseudonymise as ps
+from toolkit.boundary import safe_table
+from toolkit.raw import distinct, ingest, synth, verify
+from toolkit.safe import exposure
+from toolkit.shared.errors import BoundaryError
 
 KEY = bytes(range(32))
 ROWS = 20_000
@@ -128,8 +130,8 @@ def test_streamed_safe_table_equals_the_in_memory_one(raw, safe):
 
 def test_safe_table_sunk_to_parquet_equals_the_in_memory_one_byte_for_byte(raw, safe, tmp_path):
     lazy = ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY)
-    streamed = ps.write_safe_table(lazy, tmp_path / "streamed.parquet")
-    collected = ps.write_safe_table(safe, tmp_path / "collected.parquet")
+    streamed = safe_table.write_safe_table(lazy, tmp_path / "streamed.parquet")
+    collected = safe_table.write_safe_table(safe, tmp_path / "collected.parquet")
     assert streamed.read_bytes() == collected.read_bytes()
 
 
@@ -146,9 +148,9 @@ def test_a_refused_streamed_table_leaves_no_file_behind(tmp_path):
         "age_band": "20-24", "sex": "Kerfictif", "residence_insee": "56260",
         "residence_departement": "56", "residence_region": "53", "residence_resolution": "exact",
     }  # fmt: skip
-    smuggled = pl.LazyFrame([row], schema=ps.SAFE_COLUMNS)
+    smuggled = pl.LazyFrame([row], schema=safe_table.SAFE_COLUMNS)
     with pytest.raises(BoundaryError, match="'sex'"):
-        ps.write_safe_table(smuggled, tmp_path / "safe.parquet")
+        safe_table.write_safe_table(smuggled, tmp_path / "safe.parquet")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -170,9 +172,9 @@ AGGREGATES = {
 @pytest.mark.parametrize("name", list(AGGREGATES))
 def test_aggregate_from_the_parquet_file_streamed_equals_the_in_memory_one(name, safe, tmp_path):
     aggregate = AGGREGATES[name]
-    path = ps.write_safe_table(safe, tmp_path / "safe.parquet")
+    path = safe_table.write_safe_table(safe, tmp_path / "safe.parquet")
     assert_frame_equal(
-        streaming(aggregate, ps.read_safe_table(path)), in_memory(aggregate, safe)
+        streaming(aggregate, safe_table.read_safe_table(path)), in_memory(aggregate, safe)
     )
 
 

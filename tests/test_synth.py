@@ -13,9 +13,11 @@ import polars as pl
 import pytest
 from stdnum.fr import nir as stdnum_nir
 
-from toolkit import cli, health, reference, synth
-from toolkit.categories import CATEGORIES, HEALTH_MENTIONS
-from toolkit.errors import ToolkitError
+from toolkit.app import cli
+from toolkit.raw import health, synth
+from toolkit.shared import folding, reference
+from toolkit.shared.errors import ToolkitError
+from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
 
 SMALL = 20_000
 FICTION_PREFIXES = ("0199 00", "0261 91", "0353 01", "0465 71", "0536 49", "0639 98")
@@ -51,8 +53,8 @@ def _persons(frame: pl.DataFrame) -> int:
     keys = frame.select(
         pl.when(pl.lit(valid.fill_null(False)))
         .then(pl.lit("N") + pl.lit(nir))
-        .otherwise(pl.concat_str([pl.lit("P"), health.fold(pl.col("NOM")).str.strip_chars(),
-                                  health.fold(pl.col("PRENOM")).str.strip_chars(),
+        .otherwise(pl.concat_str([pl.lit("P"), folding.fold(pl.col("NOM")).str.strip_chars(),
+                                  folding.fold(pl.col("PRENOM")).str.strip_chars(),
                                   pl.col("DATE_NAISSANCE")], separator="|"))
     ).to_series()
     return keys.drop_nulls().n_unique() + keys.null_count()
@@ -81,10 +83,10 @@ def _measured(frame: pl.DataFrame) -> dict[str, int]:
 def _residence_shares(frame: pl.DataFrame) -> dict[str, float]:
     """Share of rows per département of residence, from the written postcode and commune."""
     pairs = reference.postcodes().select(
-        "postcode", health.fold(pl.col("name")).alias("commune"), "departement").unique()
+        "postcode", folding.fold(pl.col("name")).alias("commune"), "departement").unique()
     by_postcode = pairs.group_by("postcode").agg(pl.col("departement").first().alias("fallback"))
     rows = frame.select(pl.col("CODE_POSTAL").alias("postcode"),
-                        health.fold(pl.col("VILLE")).alias("commune"))
+                        folding.fold(pl.col("VILLE")).alias("commune"))
     located = (rows.join(pairs, on=["postcode", "commune"], how="left")
                .join(by_postcode, on="postcode", how="left")
                .select(pl.coalesce("departement", "fallback").alias("dep")))
@@ -235,9 +237,9 @@ def test_lab_registry_has_28_fictional_labs_with_never_real_finess_numbers(small
 
 def test_residence_postcode_and_commune_are_real_pairs_except_planted_typos(small) -> None:
     result, frame = small
-    pairs = reference.postcodes().select("postcode", health.fold(pl.col("name")).alias("c"))
+    pairs = reference.postcodes().select("postcode", folding.fold(pl.col("name")).alias("c"))
     rows = frame.select(pl.col("CODE_POSTAL").alias("postcode"),
-                        health.fold(pl.col("VILLE")).alias("c"))
+                        folding.fold(pl.col("VILLE")).alias("c"))
     unknown = rows.join(pairs.unique(), on=["postcode", "c"], how="anti").height
     assert unknown == result.truth["dirt"]["commune_typos"] > 0
 

@@ -8,8 +8,8 @@ import zlib
 import polars as pl
 import pytest
 
-from toolkit import tripwire
-from toolkit.errors import DisclosureError, InputError
+from toolkit.boundary import tripwire
+from toolkit.shared.errors import DisclosureError, InputError
 
 # Synthetic, fictional values only: reserved email domain, fiction phone range.
 LEAK = pl.DataFrame(

@@ -10,8 +10,8 @@ import pytest
 from _french_fixtures import tiny_gazetteer, with_key  # noqa: F401 - autouse fixture
 from stdnum.fr import nir as stdnum_nir
 
-from toolkit import french, schema, verify
-from toolkit.cli import main
+from toolkit.app.cli import main
+from toolkit.raw import french, schema, verify
 
 
 def run(columns: dict[str, list[str]]) -> dict:
@@ -259,7 +259,7 @@ def test_authenticity_indicators_are_explained_in_french_and_english():
 
 
 def test_the_human_report_reads_in_french_with_category_keys():
-    from toolkit import claims
+    from toolkit.raw import claims
 
     report = verify.verify(pl.DataFrame(NIR_FIXTURE))
     text = verify.report_text(report, claims.check_claims(report))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit import schema, verify
-from toolkit.cli import main
+from toolkit.app.cli import main
+from toolkit.raw import schema, verify
 
 # Categories content alone can tell for a patient column; roles (doctor, login, lab...) and
 # administrative dates need a header or --map.
@@ -18,7 +18,7 @@ CONTENT_CATEGORIES = {"nir", "email", "phone_landline", "phone_mobile", "postcod
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """A 20,000-row synthetic leak, ingested, with its truth file."""
-    from toolkit import ingest, synth
+    from toolkit.raw import ingest, synth
 
     folder = tmp_path_factory.mktemp("synthetic")
     result = synth.write_synthetic_leak(folder / "leak.csv", rows=20_000, progress=False)
@@ -33,14 +33,14 @@ def synthetic_report(synthetic):
 
 
 def test_every_synthetic_column_is_classified_as_the_generator_says(synthetic):
-    from toolkit.synth import COLUMN_CATEGORIES
+    from toolkit.raw.synth import COLUMN_CATEGORIES
 
     _, leak = synthetic
     assert schema.classify(leak.frame).mapping == COLUMN_CATEGORIES
 
 
 def test_headerless_synthetic_patient_columns_are_classified_by_content(synthetic):
-    from toolkit.synth import COLUMN_CATEGORIES
+    from toolkit.raw.synth import COLUMN_CATEGORIES
 
     _, leak = synthetic
     renamed = {name: f"COL{i:02d}" for i, name in enumerate(leak.columns, 1)}
@@ -137,7 +137,7 @@ def _raw_identifiers(path) -> set[str]:
 
 def test_cli_on_the_synthetic_leak_never_prints_a_raw_identifier(synthetic, monkeypatch, capsys,
                                                                   tmp_path):
-    from toolkit import paths
+    from toolkit.shared import paths
 
     result, _ = synthetic
     monkeypatch.setattr(paths, "INTERIM", tmp_path)
@@ -155,7 +155,7 @@ def test_cli_on_the_synthetic_leak_never_prints_a_raw_identifier(synthetic, monk
 def test_full_size_synthetic_leak_matches_its_truth_and_supports_every_calibrated_claim(
     tmp_path,
 ):
-    from toolkit import claims, ingest, synth
+    from toolkit.raw import claims, ingest, synth
 
     result = synth.write_synthetic_leak(tmp_path / "leak.csv", progress=False)
     leak = ingest.read_leak(result.path, interim_dir=tmp_path / "interim")

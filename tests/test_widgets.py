@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from toolkit.errors import BoundaryError
-from toolkit.widgets import ExposureExplorer, Selection, exposure_tables, select_records
+from toolkit.app.widgets import ExposureExplorer, Selection, exposure_tables, select_records
+from toolkit.shared.errors import BoundaryError
 
 JAN, FEB, MAR = dt.date(2019, 1, 1), dt.date(2019, 2, 1), dt.date(2019, 3, 1)
 
@@ -173,7 +173,8 @@ def test_exposure_tables_keeps_only_the_chosen_categories(safe):
     assert set(tables) == {"timeline", "categories", "labs", "departements"}
 
 
-# --- the map glue of toolkit.notebook (labs as points), on the same tiny safe table -------------
+# --- the map glue of toolkit.app.notebook (labs as points), on the same tiny safe table
+# -------------
 
 
 def _located(labs: list[str], lon: list[float | None]) -> pl.DataFrame:
@@ -185,7 +186,7 @@ def _located(labs: list[str], lon: list[float | None]) -> pl.DataFrame:
 
 
 def test_lab_points_carry_protected_counts(safe):
-    from toolkit.notebook import lab_points
+    from toolkit.app.notebook import lab_points
 
     points = lab_points(safe, _located(["biogolfe", "eure"], [-2.7, 1.1]))
     assert points.select("lab", "persons", "persons_suppressed").rows() == [
@@ -195,7 +196,7 @@ def test_lab_points_carry_protected_counts(safe):
 
 
 def test_lab_points_leave_out_labs_without_location_and_give_none_when_nothing_is_left(safe):
-    from toolkit.notebook import lab_locations, lab_points
+    from toolkit.app.notebook import lab_locations, lab_points
 
     assert lab_points(safe, _located(["biogolfe", "loire"], [-2.7, None]))["lab"].to_list() == [
         "biogolfe"

@@ -1,5 +1,5 @@
 """``python -m toolkit``: the command line."""
 
-from toolkit.cli import main
+from toolkit.app.cli import main
 
 raise SystemExit(main())

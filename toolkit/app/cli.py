@@ -1,0 +1,194 @@
+"""The command line: a thin layer over the Python API, one verb per pipeline step.
+
+Every verb follows the same contract: exit code 0 on success; on bad input one line on stderr
+(``leak-toolkit: <file>, line N: <problem>``) and a non-zero exit code, never a traceback.
+Progress bars go to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from toolkit import __version__
+from toolkit.shared.errors import ToolkitError
+
+# Each verb imports what it runs when it runs: the charting stack alone takes 2 s to import, and
+# `--help` or a mistyped option must answer at once.
+
+PROG = "leak-toolkit"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    return value
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from toolkit.raw import synth
+
+    result = synth.write_synthetic_leak(
+        args.out,
+        rows=args.rows,
+        seed=args.seed,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        progress=not args.quiet,
+    )
+    print(synth.summary_text(result))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from toolkit.app import demo
+
+    return demo.run(rows=args.rows, out=args.out, seed=args.seed)
+
+
+def _cmd_pseudonymise(args: argparse.Namespace) -> int:
+    from toolkit.app import workflows
+
+    result = workflows.pseudonymise_file(
+        args.file, args.out, key_file=args.key_file, progress=not args.quiet
+    )
+    print(result.summary())
+    return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from toolkit.app import workflows
+    from toolkit.raw import schema
+
+    overrides = schema.parse_map_options(args.map)
+    leak, classes = workflows.inspect_file(args.file, overrides=overrides, progress=not args.quiet)
+    if args.json:
+        print(json.dumps(schema.inspect_report(leak, classes), ensure_ascii=False, indent=2))
+    else:
+        print(schema.inspect_text(leak, classes))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from toolkit.app import workflows
+    from toolkit.raw import claims, schema, verify
+
+    overrides = schema.parse_map_options(args.map)
+    report, table = workflows.verify_file(args.file, overrides=overrides, progress=not args.quiet)
+    if args.json:
+        document = {**report.to_dict(), "claims": claims.claims_records(table)}
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(verify.report_text(report, table))
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from toolkit.app import publishing, workflows
+
+    options = {
+        "labs": args.labs, "k": args.k, "rounding": args.rounding, "epsilon": args.epsilon,
+        "progress": not args.quiet,
+    }  # fmt: skip
+    # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
+    if workflows.input_kind(args.file) == "safe_table":
+        result = publishing.publish_safe_table(args.file, args.out, leak=args.leak, **options)
+    else:
+        result = publishing.publish_leak(args.file, args.out, key_file=args.key_file, **options)
+    print(result.summary())
+    return 0
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m toolkit`` (also used to check the README)."""
+    parser = _OneLineParser(
+        prog=PROG,
+        description="Investigate a health-data leak without ever publishing personal data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("synth", help="write a synthetic leak calibrated on the published figures")
+    p.add_argument("--rows", type=_positive_int, default=491_840, help="rows (default 491840)")
+    p.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
+    p.add_argument("--out", required=True, help="CSV file to write")
+    p.add_argument("--encoding", default="cp1252", help="cp1252 (default) or utf-8")
+    p.add_argument("--delimiter", default=";", help="field separator (default ;)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_synth)
+
+    p = sub.add_parser("demo", help="synthetic leak -> whole pipeline, in one command")
+    p.add_argument("--rows", type=_positive_int, default=491_840, help="rows (default 491840)")
+    p.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
+    p.add_argument("--out", default=None, help="output folder (default figures/demo)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("pseudonymise", help="cross the privacy boundary: leak -> safe table")
+    p.add_argument("file", help="the leak (CSV, or an archive holding one)")
+    p.add_argument("--out", required=True, help="safe table to write (Parquet, in data/interim/)")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=_cmd_pseudonymise)
+
+    for verb, help_text in (
+        ("inspect", "rows, encoding, delimiter and each column's data category (no raw value)"),
+        ("verify", "authenticity checks and counts per category, and the published claims"),
+    ):
+        p = sub.add_parser(verb, help=help_text)
+        p.add_argument("file", help="the leaked file (.csv, .txt, .zip, .gz)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of a report")
+        p.add_argument(
+            "--map",
+            action="append",
+            metavar="COL=category",
+            help="force a column's category (repeatable), e.g. --map COL07=nir",
+        )
+        p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
+
+    p = sub.add_parser("publish", help="publication bundle: charts, CSV, map, manifest, note")
+    p.add_argument("file", help="the leak (CSV, archive) or a safe table (.parquet)")
+    p.add_argument("--out", required=True, help="bundle folder to write (e.g. figures/my-story)")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--labs", default=None, help="lab list (CSV registry or FINESS extract)")
+    p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
+    p.add_argument("--k", type=_positive_int, default=11, help="smallest published count (11)")
+    p.add_argument("--rounding", type=int, choices=(5, 10), default=None, help="round counts")
+    p.add_argument("--epsilon", type=float, default=None, help="differential privacy instead")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_publish)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ToolkitError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        # Unwritable output, missing folder, full disk: one line, no traceback.
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"{PROG}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1

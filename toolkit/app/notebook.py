@@ -1,0 +1,144 @@
+"""What the numbered notebooks call first: offline charts, which leak to analyse, the safe table.
+
+Importing this module makes the offline chart renderer the default (Vega's JavaScript inlined in
+each output), so that charts draw in a JupyterLab with no network at all. Each output's scripts
+run in their own function scope: Altair's inline template declares top-level ``const`` names,
+and JupyterLab runs every output's scripts in the same page, so from the second chart on the
+scripts would fail ("Identifier has already been declared") and the chart stay blank.
+
+Which file a notebook analyses is a parameter: the ``LEAK`` cell of every notebook (papermill
+style), else the ``TOOLKIT_LEAK`` environment variable, else the embedded default, the synthetic
+leak in ``data/raw/synthetic_leak.csv`` (generated when missing). The same notebooks thus run on a
+real file, on the default, or, in the tests, on a small synthetic leak.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.app import workflows
+from toolkit.publication import charts, disclosure
+from toolkit.publication.charts.render import RENDERER, isolate_scripts
+from toolkit.raw import synth
+from toolkit.safe import exposure
+from toolkit.safe.labs import geocode_labs, read_lab_registry
+from toolkit.shared import paths
+from toolkit.shared.errors import InputError
+from toolkit.shared.vocabulary import Lang
+
+#: Environment variables that override the notebooks' defaults (used by the tests).
+LEAK_ENV = "TOOLKIT_LEAK"
+LABS_ENV = "TOOLKIT_LABS"
+
+
+def enable_offline_rendering(lang: Lang = "fr") -> None:
+    """Make charts draw in JupyterLab with no network, any number of them per notebook."""
+    charts.enable_offline_rendering(lang)
+
+
+# The whole point of importing this module from a notebook: charts must draw offline.
+enable_offline_rendering()
+
+
+#: Columns of ``toolkit.safe.labs.geocode_labs`` (an empty table of them stands for "no registry").
+_LOCATED_SCHEMA = {
+    "lab": pl.String, "name": pl.String, "insee": pl.String, "departement": pl.String,
+    "region": pl.String, "lon": pl.Float64, "lat": pl.Float64, "resolution": pl.String,
+    "precision": pl.String,
+}  # fmt: skip
+
+
+def _existing(chosen: str | os.PathLike[str], missing: str) -> Path:
+    """``chosen`` if it exists; a relative path is also tried from the repository root, since
+    notebooks run in ``notebooks/`` while users type paths like ``data/raw/leak.csv``."""
+    path = Path(chosen).expanduser()
+    for candidate in (path, paths.ROOT / path):
+        if candidate.exists():
+            return candidate
+    raise InputError(missing, path)
+
+
+def resolve_leak(leak: str | os.PathLike[str] | None = None) -> Path:
+    """The leak a notebook analyses: ``leak``, else ``$TOOLKIT_LEAK``, else the synthetic leak.
+
+    The default synthetic leak (full size, 491,840 rows) is generated on first use.
+    """
+    chosen = leak if leak is not None else os.environ.get(LEAK_ENV) or None
+    if chosen is not None:
+        return _existing(chosen, "leak file not found (check the LEAK cell or TOOLKIT_LEAK)")
+    path = paths.DEFAULT_LEAK
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        synth.write_synthetic_leak(path, progress=True)
+    return path
+
+
+def resolve_labs(
+    leak: str | os.PathLike[str], labs: str | os.PathLike[str] | None = None
+) -> Path | None:
+    """The lab registry: ``labs``, else ``$TOOLKIT_LABS``, else ``<stem>.labs.csv`` beside the leak.
+
+    None when there is none (a real leak comes without one until the user writes it).
+    """
+    chosen = labs if labs is not None else os.environ.get(LABS_ENV) or None
+    if chosen is not None:
+        return _existing(chosen, "lab registry not found (check the LABS cell or TOOLKIT_LABS)")
+    beside = Path(leak).with_name(Path(leak).stem + ".labs.csv")
+    return beside if beside.exists() else None
+
+
+def safe_table(leak: str | os.PathLike[str], key: bytes | None = None) -> pl.DataFrame:
+    """Read, classify and pseudonymise ``leak``: the safe table, the only thing analyses see.
+
+    ``key`` defaults to the project's key (``toolkit.boundary.keys.load_key``: ``TOOLKIT_KEY``,
+    ...).
+    """
+    return workflows.safe_table_of(leak, key)
+
+
+def lab_locations(registry: str | os.PathLike[str] | None) -> pl.DataFrame:
+    """The labs of a registry file located offline at commune level (``labs.geocode_labs``).
+
+    Without a registry, an empty table of the same columns: maps then show no lab and every
+    distance is "unknown", but the notebooks still run on a leak that came without one.
+    """
+    if registry is not None:
+        return geocode_labs(read_lab_registry(registry))
+    return pl.DataFrame(schema=_LOCATED_SCHEMA)
+
+
+def lab_points(
+    safe: pl.DataFrame | pl.LazyFrame, located: pl.DataFrame, k: int = 11
+) -> pl.DataFrame | None:
+    """Labs as map points: ``lab, name, lon, lat, persons, persons_suppressed``.
+
+    Counts below ``k`` are hidden (null); labs with no location are left out; None when no lab
+    is located at all (the maps then draw no lab layer).
+    """
+    persons = exposure.lab_windows(safe).select("lab", "persons")
+    windows = disclosure.protect(persons, by=["lab"], k=k).table.drop("persons_reason")
+    points = (
+        located.select("lab", "name", "lon", "lat")
+        .join(windows, on="lab", how="inner")
+        .select("lab", "name", "lon", "lat", "persons", "persons_suppressed")
+        .filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+        .sort("lab")
+    )
+    return points if points.height else None
+
+
+__all__ = [
+    "LABS_ENV",
+    "LEAK_ENV",
+    "RENDERER",
+    "enable_offline_rendering",
+    "isolate_scripts",
+    "lab_locations",
+    "lab_points",
+    "resolve_labs",
+    "resolve_leak",
+    "safe_table",
+]

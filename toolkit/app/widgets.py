@@ -1,0 +1,247 @@
+"""Interactive exploration of the safe table in a notebook: pick labs, places, a period, categories.
+
+:class:`ExposureExplorer` shows ipywidgets pickers above charts and a table; any change recomputes
+the aggregates (``toolkit.safe.exposure``), protects them (``toolkit.publication.disclosure``, no
+count below k) and redraws. Charts are drawn as SVG (rendered offline by vl-convert) inside HTML
+widgets: no JavaScript to load, and no megabyte of inlined Vega per redraw. The logic lives here,
+not in the notebooks, and is driven from Python in the tests: ``explorer.lab_picker.value =
+("lbm5601",)`` updates ``explorer.tables``, ``explorer.charts`` and the SVG in ``explorer.views``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import altair as alt
+import ipywidgets as w
+import polars as pl
+from IPython.display import display
+
+from toolkit.boundary.safe_table import validate_safe_table
+from toolkit.publication import charts, disclosure
+from toolkit.publication.charts.builders import departement_labels, month_label, number
+from toolkit.safe import exposure
+from toolkit.shared.vocabulary import CATEGORIES, Lang, category_label
+
+#: Labels of the explorer's controls and messages.
+_TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "labs": "Laboratoires",
+        "departements": "Départements",
+        "categories": "Catégories",
+        "period": "Période",
+        "k": "Seuil k",
+        "hint": "Aucune sélection dans une liste = tout. Ctrl/Maj + clic : plusieurs choix.",
+        "empty": "Aucun enregistrement dans cette sélection.",
+        "summary": "Sélection : {persons} personnes, {records} enregistrements.",
+        "small": "moins de {k}",
+    },
+    "en": {
+        "labs": "Labs",
+        "departements": "Départements",
+        "categories": "Categories",
+        "period": "Period",
+        "k": "Threshold k",
+        "hint": "No selection in a list = all. Ctrl/Shift + click: several choices.",
+        "empty": "No record in this selection.",
+        "summary": "Selection: {persons} persons, {records} records.",
+        "small": "fewer than {k}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the pickers say: empty tuples mean "all"; ``period`` is (first, last) month or None."""
+
+    labs: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    period: tuple[dt.date, dt.date] | None = None
+
+
+def select_records(safe: pl.DataFrame | pl.LazyFrame, selection: Selection) -> pl.LazyFrame:
+    """The safe-table records in ``selection`` (still a safe table).
+
+    Labs and départements (of residence) keep the records that match any picked value; the
+    period keeps sample months within it, bounds included; categories keep the records that
+    expose at least one of them (who had their NIR *or* password exposed...).
+    """
+    lf = validate_safe_table(safe).lazy()
+    conditions: list[pl.Expr] = []
+    if selection.labs:
+        conditions.append(pl.col("lab").is_in(list(selection.labs)))
+    if selection.departements:
+        conditions.append(pl.col("residence_departement").is_in(list(selection.departements)))
+    if selection.period is not None:
+        first, last = selection.period
+        conditions.append(pl.col("sample_month").is_between(first, last, closed="both"))
+    if selection.categories:
+        conditions.append(pl.any_horizontal(f"exposed_{c}" for c in selection.categories))
+    return lf.filter(*conditions) if conditions else lf
+
+
+def exposure_tables(
+    records: pl.DataFrame | pl.LazyFrame, categories: Iterable[str] = (), k: int = 11
+) -> dict[str, pl.DataFrame]:
+    """The explorer's protected tables (counts below ``k`` hidden) for the selected records.
+
+    ``timeline`` (``month, persons``), ``categories`` (``category, persons, share``; only
+    ``categories`` if given), ``labs`` (``lab, first_sample, last_sample, persons``) and
+    ``departements`` (``departement, departement_name, persons, population, per_100k``).
+    """
+    shown = tuple(categories)
+    by_category = exposure.category_exposure(records)
+    if shown:
+        by_category = by_category.filter(pl.col("category").is_in(list(shown)))
+    raw = {
+        "timeline": exposure.records_by_month(records).select("month", "persons"),
+        "categories": by_category,
+        "labs": exposure.lab_windows(records).drop("records"),
+        "departements": exposure.persons_by_departement(records),
+    }
+    keys = {
+        "timeline": ["month"],
+        "categories": ["category"],
+        "labs": ["lab"],
+        "departements": ["departement"],
+    }
+    return {
+        name: disclosure.protect(table, count="persons", by=keys[name], k=k).table
+        for name, table in raw.items()
+    }
+
+
+class ExposureExplorer:
+    """Pickers for labs, départements, period, data categories and k above charts and a table.
+
+    ``safe`` is the safe table; ``labs`` (optional) a lab registry or located labs with ``lab``
+    and ``name`` columns, to show names in the lab picker. After every change ``selection``,
+    ``persons``, ``records``, ``tables`` (see :func:`exposure_tables`) and ``charts``
+    (``timeline``, ``categories``, ``labs``) describe what is shown.
+    """
+
+    def __init__(
+        self,
+        safe: pl.DataFrame | pl.LazyFrame,
+        *,
+        labs: pl.DataFrame | None = None,
+        k: int = 11,
+        lang: Lang = "fr",
+    ) -> None:
+        self.lang: Lang = lang
+        self.safe = validate_safe_table(safe).lazy().collect()
+        text = _TEXT[lang]
+        self.tables: dict[str, pl.DataFrame] = {}
+        self.charts: dict[str, alt.TopLevelMixin] = {}
+        self.persons = 0
+        self.records = 0
+
+        codes = self.safe["lab"].drop_nulls().unique().sort().to_list()
+        names = {} if labs is None else dict(labs.select("lab", "name").iter_rows())
+        lab_options = [(f"{names[c]} ({c})" if names.get(c) else c, c) for c in codes]
+        deps = self.safe["residence_departement"].drop_nulls().unique().to_list()
+        dep_options = [(label, code) for code, label in departement_labels(deps).items()]
+        present = [c for c in CATEGORIES if f"exposed_{c}" in self.safe.columns]
+        cat_options = [(category_label(c, lang), c) for c in present]
+        months = self.safe["sample_month"].drop_nulls().unique().sort().to_list()
+        month_options = [(month_label(m, lang), m) for m in months]
+
+        layout = w.Layout(width="auto", height="9em")
+        self.lab_picker = w.SelectMultiple(options=lab_options, layout=layout)
+        self.departement_picker = w.SelectMultiple(options=dep_options, layout=layout)
+        self.category_picker = w.SelectMultiple(options=cat_options, layout=layout)
+        self.period_slider = w.SelectionRangeSlider(
+            options=month_options or [("-", None)],
+            index=(0, max(len(month_options) - 1, 0)),
+            description=text["period"],
+            layout=w.Layout(width="95%"),
+            disabled=not month_options,
+        )
+        self.k_slider = w.IntSlider(value=k, min=1, max=100, description=text["k"])
+        self.summary = w.HTML()
+        #: One HTML widget per chart (its SVG), then the protected table of labs.
+        self.views = {name: w.HTML() for name in ("timeline", "categories", "labs")}
+        self.table_view = w.HTML()
+
+        def column(title: str, picker: w.Widget) -> w.VBox:
+            return w.VBox([w.HTML(f"<b>{title}</b>"), picker], layout=w.Layout(flex="1 1 0"))
+
+        self.widget = w.VBox(
+            [
+                w.HBox(
+                    [
+                        column(text["labs"], self.lab_picker),
+                        column(text["departements"], self.departement_picker),
+                        column(text["categories"], self.category_picker),
+                    ]
+                ),
+                w.HTML(f"<i>{text['hint']}</i>"),
+                self.period_slider,
+                self.k_slider,
+                self.summary,
+                *self.views.values(),
+                self.table_view,
+            ]
+        )
+        for control in (
+            self.lab_picker,
+            self.departement_picker,
+            self.category_picker,
+            self.period_slider,
+            self.k_slider,
+        ):
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    @property
+    def selection(self) -> Selection:
+        """The current choice of the pickers."""
+        period = self.period_slider.value if not self.period_slider.disabled else None
+        return Selection(
+            labs=tuple(self.lab_picker.value),
+            departements=tuple(self.departement_picker.value),
+            categories=tuple(self.category_picker.value),
+            period=tuple(period) if period else None,
+        )
+
+    def _on_change(self, _change: object) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the tables and charts for the current selection and redraw them."""
+        text = _TEXT[self.lang]
+        k = int(self.k_slider.value)
+        selection = self.selection
+        records = select_records(self.safe, selection).collect()
+        self.records = records.height
+        self.persons = records["person_id"].n_unique()
+        if records.height == 0:
+            self.tables, self.charts = {}, {}
+            self.summary.value = f"<p>{text['empty']}</p>"
+            for view in (*self.views.values(), self.table_view):
+                view.value = ""
+            return
+        self.tables = exposure_tables(records, selection.categories, k=k)
+        self.charts = {
+            "timeline": charts.timeline_chart(
+                self.tables["timeline"], count="persons", k=k, lang=self.lang
+            ),
+            "categories": charts.categories_chart(self.tables["categories"], k=k, lang=self.lang),
+            "labs": charts.lab_windows_chart(self.tables["labs"], k=k, lang=self.lang),
+        }
+
+        def shown(n: int) -> str:
+            return number(n, self.lang) if n >= k else text["small"].format(k=k)
+
+        summary = text["summary"].format(persons=shown(self.persons), records=shown(self.records))
+        self.summary.value = f"<p>{summary}</p>"
+        for name, chart in self.charts.items():
+            self.views[name].value = charts.to_svg(chart)
+        # The reason column tells which hidden cells are small: never shown (CONTRACTS.md).
+        self.table_view.value = self.tables["labs"].drop("persons_reason")._repr_html_()
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)

@@ -1,0 +1,196 @@
+"""Workflows: the chains from a raw leak (or a pseudonymised table) to a result, one call each.
+
+This is where the two sides of the privacy boundary meet, on purpose and nowhere else: a
+workflow reads and classifies a raw leak (``toolkit.raw``), crosses the boundary
+(``toolkit.boundary``), and hands only the safe table to the safe and publication sides. The
+kind of input is always explicit: a function takes a raw leak or a pseudonymised table, and
+:func:`input_kind` tells them apart by their content (a Parquet file starts and ends with
+``PAR1``), never by a file suffix.
+
+* :func:`inspect_file`, :func:`verify_file`: what ``inspect`` and ``verify`` print;
+* :func:`pseudonymise_file`: a leak -> its safe table on disk (``pseudonymise``);
+* :func:`verify_and_pseudonymise`: both at once on a leak already read (``demo``);
+* the publication workflows are in ``toolkit.app.publishing`` (they load the charting stack);
+* :func:`identifiers_of`: a leak's identifiers for the tripwire.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from toolkit.boundary import keys, pseudonymise, tripwire
+from toolkit.boundary.safe_table import DEFAULT_SAFE_TABLE, write_safe_table
+from toolkit.boundary.tripwire import Identifiers
+from toolkit.raw import claims, ingest, schema, verify
+from toolkit.raw.ingest import Ingested
+from toolkit.raw.schema import Schema
+from toolkit.shared.errors import InputError
+from toolkit.shared.gazetteer import RESOLUTIONS
+
+InputKind = Literal["leak", "safe_table"]
+
+_PARQUET_MAGIC = b"PAR1"
+
+
+def input_kind(path: str | Path) -> InputKind:
+    """``"safe_table"`` for a Parquet file (``PAR1`` at both ends), else ``"leak"``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", path)
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head != _PARQUET_MAGIC or path.stat().st_size < 12:
+            return "leak"
+        fh.seek(-4, 2)
+        return "safe_table" if fh.read(4) == _PARQUET_MAGIC else "leak"
+
+
+# --- reading a leak ------------------------------------------------------------------------------
+
+
+def read_and_classify(
+    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+) -> tuple[Ingested, Schema]:
+    """Read a raw leak and classify its columns (``overrides``: forced categories)."""
+    raw = ingest.read_leak(leak, progress=progress)
+    return raw, schema.classify(raw.frame, overrides)
+
+
+def inspect_file(
+    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+) -> tuple[Ingested, Schema]:
+    """What ``inspect`` reports on: the leak as read and its columns' categories."""
+    return read_and_classify(leak, overrides=overrides, progress=progress)
+
+
+def verify_file(
+    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+) -> tuple[verify.VerifyReport, pl.DataFrame]:
+    """Verify a leak (counts only) and check the published claims against it."""
+    raw, classes = read_and_classify(leak, overrides=overrides, progress=progress)
+    report = verify.verify(raw, classes, progress=progress)
+    return report, claims.check_claims(report)
+
+
+def identifiers_of(leak: str | Path) -> Identifiers:
+    """Read and classify a raw leak, and return its identifiers for the tripwire (in memory)."""
+    raw, classes = read_and_classify(leak)
+    return tripwire.collect_identifiers(raw, classes)
+
+
+def raw_input_info(raw: Ingested, records: int) -> dict[str, Any]:
+    """The manifest's description of a raw input: name, sha256, rows, encoding (no value)."""
+    return {
+        "kind": "raw leak",
+        "file_name": Path(raw.path).name,
+        "sha256": raw.sha256,
+        "records": records,
+        "rows_read": raw.rows_read,
+        "rows_quarantined": raw.rows_quarantined,
+        "quarantine_reasons": dict(sorted(raw.quarantine_reasons.items())),
+        "encoding": raw.encoding,
+        "delimiter": raw.delimiter,
+    }
+
+
+# --- crossing the boundary -----------------------------------------------------------------------
+
+
+def verify_and_pseudonymise(
+    raw: Ingested, classes: Schema, key: bytes, out: str | Path, *, progress: bool = False
+) -> tuple[verify.VerifyReport, Path]:
+    """Verify ``raw`` and write its safe table to ``out``; return the report and the path.
+
+    Verification (counts only) and pseudonymisation read the same records and do not depend on
+    each other. For a leak held in memory (``ingest.IN_MEMORY_BYTES``) they run at the same
+    time, in two threads: Polars releases Python's lock while it computes, and each stage leaves
+    the other's cores idle part of the time (the keyed hash runs in Python, verification ends on
+    a few whole-column counts). A streamed leak runs them one after the other, so that their
+    memory peaks never add up. The result is the same as running them one after the other.
+    """
+
+    def safe_table() -> Path:
+        return write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out)
+
+    if not raw.in_memory:
+        report = verify.verify(raw, classes, progress=progress)
+        return report, safe_table()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        checking = background.submit(verify.verify, raw, classes, progress=progress)
+        path = safe_table()
+        return checking.result(), path
+
+
+@dataclass
+class PseudonymiseResult:
+    """What :func:`pseudonymise_file` did: counts only, never a value."""
+
+    path: Path
+    records: int
+    persons: int
+    resolution: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """A few lines for the terminal: records, persons, how residences were resolved."""
+        lines = [f"safe table: {self.path}", f"records: {self.records}", f"persons: {self.persons}"]
+        for status, n in self.resolution.items():
+            share = n / self.records if self.records else 0.0
+            lines.append(f"residence {status}: {n} ({share:.1%})")
+        return "\n".join(lines)
+
+
+def pseudonymise_file(
+    leak: str | Path,
+    out: str | Path = DEFAULT_SAFE_TABLE,
+    *,
+    key_file: str | Path | None = None,
+    progress: bool = False,
+) -> PseudonymiseResult:
+    """Read a leak, classify its columns, pseudonymise it and write the safe table to ``out``."""
+    key = keys.load_key(key_file)
+    raw, classes = read_and_classify(leak, progress=progress)
+    path = write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out)
+    # Counted from the file just written, streaming: the table is never whole in memory.
+    written = pl.scan_parquet(path)
+    records, persons = (
+        written.select(pl.len(), pl.col("person_id").n_unique()).collect(engine="streaming").row(0)
+    )
+    counts = written.group_by("residence_resolution").len().collect(engine="streaming")
+    resolution = {
+        status: int(counts.filter(pl.col("residence_resolution") == status)["len"].sum())
+        for status in RESOLUTIONS
+    }
+    if progress:
+        print(f"leak-toolkit: wrote {path}", file=sys.stderr)
+    return PseudonymiseResult(path=path, records=records, persons=persons, resolution=resolution)
+
+
+def safe_table_of(leak: str | Path, key: bytes | None = None) -> pl.DataFrame:
+    """Read, classify and pseudonymise ``leak`` in memory: its safe table as a DataFrame.
+
+    ``key`` defaults to the project's key (``toolkit.boundary.keys.load_key``).
+    """
+    raw, classes = read_and_classify(leak)
+    secret = keys.load_key() if key is None else key
+    return pseudonymise.pseudonymise(raw, classes, secret).collect()
+
+
+__all__ = [
+    "InputKind",
+    "PseudonymiseResult",
+    "identifiers_of",
+    "input_kind",
+    "inspect_file",
+    "pseudonymise_file",
+    "raw_input_info",
+    "read_and_classify",
+    "safe_table_of",
+    "verify_and_pseudonymise",
+    "verify_file",
+]

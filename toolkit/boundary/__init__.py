@@ -1,0 +1,8 @@
+"""The privacy boundary: where raw records become the safe table, and nothing else crosses.
+
+``safe_table`` is the contract both sides share (the only columns and values that may cross,
+checked by ``validate_safe_table``); ``pseudonymise`` turns raw records into it, with keyed
+person ids (``keys``) and residences resolved to communes (``residences``). The ``tripwire`` is
+the one sanctioned channel that holds raw identifiers after the crossing: it scans every file of
+an export for them, in memory, before anything is written.
+"""

@@ -1,0 +1,186 @@
+"""The figure registry: one entry per published figure, and everything the bundle needs to make it.
+
+Each :class:`Figure` says which aggregate of the safe table it shows, how that aggregate is
+protected (its key columns, whether its total is published, which columns are derived from its
+count, how many cells one person can count in), which chart draws it, and what else it publishes
+beside its chart and CSV (the département figure adds a GeoJSON). The bundle
+(``toolkit.publication.bundle``) walks :data:`FIGURES` in order and treats every entry the same
+way; adding a figure is adding an entry here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import shapely
+
+from toolkit.boundary.safe_table import SafeTable
+from toolkit.publication import charts
+from toolkit.publication.disclosure import Protected
+from toolkit.safe import exposure
+from toolkit.shared import reference
+
+COUNT = "persons"
+
+
+@dataclass
+class FigureInputs:
+    """What a figure may use besides the safe table: located labs, figures already protected."""
+
+    #: Located labs (``toolkit.safe.labs.geocode_labs``) with coordinates, or None.
+    located: pl.DataFrame | None = None
+    #: The protected tables of the figures made so far, by figure name.
+    protected: dict[str, Protected] = field(default_factory=dict)
+
+
+def _no_options(_: FigureInputs) -> Mapping[str, Any]:
+    return {}
+
+
+def _no_attachments(_: Protected) -> dict[str, bytes]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the bundle: its aggregate, how it is protected, how it is drawn."""
+
+    name: str
+    #: What the figure shows, in French, for the methodology note and the manifest.
+    title: str
+    aggregate: Callable[[SafeTable, FigureInputs], pl.DataFrame]
+    #: The key columns of the aggregate (one row per key).
+    keys: tuple[str, ...]
+    chart: Callable[..., Any]
+    #: Columns computed from the count: emptied wherever the count is hidden.
+    derived: tuple[str, ...] = ()
+    #: "total" when the cells split all persons and their total is published beside them.
+    totals: str = "none"
+    #: True when each person counts in one cell only (differential privacy's sensitivity is
+    #: then one; otherwise a person may count in every cell of the table).
+    one_cell_per_person: bool = False
+    #: Left out (and said so) when no lab is located.
+    needs_labs: bool = False
+    #: Columns a drawable row must have (the figure is left out when no row has them all).
+    required: tuple[str, ...] = ()
+    #: Extra keyword arguments of the chart builder.
+    chart_options: Callable[[FigureInputs], Mapping[str, Any]] = _no_options
+    #: Files published beside the figure's own (name -> bytes), from its protected table.
+    attachments: Callable[[Protected], dict[str, bytes]] = _no_attachments
+
+    def contributions(self, table: pl.DataFrame) -> int:
+        """How many cells of ``table`` one person can count in (differential privacy)."""
+        return 1 if self.one_cell_per_person else max(1, table.height)
+
+
+def lab_points(located: pl.DataFrame, windows: Protected) -> pl.DataFrame:
+    """Located labs with their protected person counts (labs with a hidden count are not drawn)."""
+    persons = windows.table.filter(~pl.col(f"{COUNT}_suppressed")).select("lab", COUNT)
+    return (
+        located.filter(pl.col("lon").is_not_null())
+        .select("lab", "lon", "lat")
+        .join(persons, on="lab", how="inner")
+        .sort("lab")
+    )
+
+
+def departements_geojson(protected: Protected) -> bytes:
+    """The protected département counts as GeoJSON (EPSG:4326), stable byte for byte."""
+    cells = protected.table.filter(pl.col("departement").is_not_null())
+    shapes = reference.departements()
+    shapes = shapes[shapes["code"].isin(cells["departement"].to_list())].sort_values("code")
+    by_code = {row["departement"]: row for row in cells.iter_rows(named=True)}
+    features = []
+    for code, name, geometry in zip(shapes["code"], shapes["name"], shapes.geometry, strict=True):
+        row = by_code[code]
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "code": code,
+                "nom": name,
+                "personnes": row[COUNT],
+                "pour_100000_habitants": None if row.get("per_100k") is None
+                else round(row["per_100k"], 1),
+                "secret_statistique": bool(row[f"{COUNT}_suppressed"]),
+            },
+            "geometry": json.loads(shapely.to_geojson(geometry)),
+        })  # fmt: skip
+    document = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode("utf-8")  # fmt: skip
+
+
+def _map_labs(inputs: FigureInputs) -> Mapping[str, Any]:
+    windows = inputs.protected.get(LAB_WINDOWS)
+    if inputs.located is None or windows is None:
+        return {}
+    return {"labs": lab_points(inputs.located, windows)}
+
+
+LAB_WINDOWS = "02_laboratoires"
+#: The figure whose shares the methodology note quotes.
+CATEGORIES_FIGURE = "04_categories"
+
+#: Every figure of the bundle, in the order they are made and numbered.
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "01_chronologie", "les personnes par mois de prélèvement",
+        lambda s, _: exposure.records_by_month(s).select("month", COUNT),
+        ("month",), charts.timeline_chart, chart_options=lambda _: {"count": COUNT},
+    ),
+    Figure(
+        LAB_WINDOWS, "la période couverte par chaque laboratoire",
+        lambda s, _: exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
+        ("lab",), charts.lab_windows_chart, derived=("first_sample", "last_sample"),
+    ),
+    Figure(
+        "03_departements", "les personnes par département de résidence",
+        lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
+        derived=("per_100k",), totals="total", one_cell_per_person=True,
+        chart_options=_map_labs,
+        attachments=lambda p: {"departements.geojson": departements_geojson(p)},
+    ),
+    Figure(
+        CATEGORIES_FIGURE, "les données exposées",
+        lambda s, _: exposure.category_exposure(s), ("category",), charts.categories_chart,
+        derived=("share",),
+    ),
+    Figure(
+        "05_categories_par_annee", "les données exposées par année",
+        lambda s, _: exposure.category_by_year(s), ("category", "year"),
+        charts.category_year_chart, derived=("share",),
+    ),
+    Figure(
+        "06_combinaisons", "les combinaisons de données exposées",
+        lambda s, _: exposure.co_exposure(s), ("combination",), charts.co_exposure_chart,
+        one_cell_per_person=True,
+    ),
+    Figure(
+        "07_mentions_sante", "les mentions de santé dans les commentaires",
+        lambda s, _: exposure.health_mentions(s), ("mention",), charts.health_mentions_chart,
+    ),
+    Figure(
+        "08_pyramide_des_ages", "l'âge et le sexe des personnes",
+        lambda s, _: exposure.age_sex_pyramid(s), ("age_band", "sex"), charts.pyramid_chart,
+        totals="total", one_cell_per_person=True, required=("age_band", "sex"),
+    ),
+    Figure(
+        "09_distances", "la distance entre domicile et laboratoire",
+        lambda s, inputs: exposure.distance_bands(s, inputs.located), ("band",),
+        charts.distance_chart, needs_labs=True,
+    ),
+)  # fmt: skip
+
+
+__all__ = [
+    "CATEGORIES_FIGURE",
+    "FIGURES",
+    "Figure",
+    "FigureInputs",
+    "departements_geojson",
+    "lab_points",
+]

@@ -1,0 +1,92 @@
+"""Protecting one figure's table: disclosure control, and what a hidden count must take with it.
+
+A count hidden by disclosure control can be given back by the columns computed from it (a share,
+a rate per 100,000, a lab's first and last month), and the reason it was hidden says whether it
+is small: :func:`protect_table` empties the first, :func:`chart_table` and
+:func:`published_summary` keep the second out of everything published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from toolkit.publication import disclosure
+
+COUNT = "persons"
+
+
+def protect_table(
+    table: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    k: int = disclosure.DEFAULT_K,
+    totals: str = "none",
+    rounding: int | None = None,
+    epsilon: float | None = None,
+    contributions: int = 1,
+    derived: Sequence[str] = (),
+) -> disclosure.Protected:
+    """Protect one aggregate (suppression, rounding or DP) and empty what a hidden count gives back.
+
+    ``derived`` columns (a share, a rate, a lab's first and last month) are nulled where the
+    count is hidden: they would let a reader recompute it, or say something about few people.
+    """
+    if epsilon is not None:
+        protected = disclosure.dp_counts(
+            table, COUNT, epsilon=epsilon, by=list(keys), contributions=contributions, k=k
+        )
+    else:
+        protected = disclosure.protect(
+            table, COUNT, by=list(keys), k=k, totals=totals, rounding=rounding  # type: ignore[arg-type]
+        )
+    hidden = pl.col(f"{COUNT}_suppressed")
+    blank = [
+        pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
+        for c in derived
+        if c in protected.table.columns
+    ]
+    if blank:
+        protected = disclosure.Protected(
+            protected.table.with_columns(blank), protected.margins, COUNT, protected.summary
+        )
+    return protected
+
+
+def chart_table(protected: disclosure.Protected) -> pl.DataFrame:
+    """The cells a chart may embed: every hidden cell given the same reason.
+
+    The chart shows "< k" only when all hidden cells are primary; otherwise "secret" for all.
+    Giving every hidden cell the same reason keeps that choice and tells a reader of the
+    embedded data nothing about which hidden cells are small.
+    """
+    reason = f"{COUNT}_reason"
+    table = protected.table
+    if reason not in table.columns:
+        return table
+    any_secondary = (table[reason] == disclosure.SECONDARY).any() or (
+        protected.margins.height > 0
+        and (protected.margins[reason] == disclosure.SECONDARY).any()
+    )
+    same = disclosure.SECONDARY if any_secondary else disclosure.PRIMARY
+    return table.with_columns(
+        pl.when(pl.col(f"{COUNT}_suppressed")).then(pl.lit(same)).otherwise(None).alias(reason)
+    )
+
+
+def published_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """What the manifest says of one table's disclosure control: cells, hidden cells, method.
+
+    The split between primary and secondary suppression is left out: with two hidden cells,
+    "one primary, one secondary" would tell the reader that one of them holds fewer than k.
+    """
+    hidden = summary["suppressed_primary"] + summary["suppressed_secondary"]
+    kept = {
+        key: value for key, value in summary.items()
+        if key not in ("suppressed_primary", "suppressed_secondary")
+    }  # fmt: skip
+    return {"cells": summary["cells"] + summary["margins"], "suppressed_cells": hidden,
+            "disclosure": kept}  # fmt: skip
+

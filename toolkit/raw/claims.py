@@ -1,0 +1,131 @@
+"""Check the figures published about the 2021 leak against a file, claim by claim.
+
+The claims live as data in ``claims.json`` (wording as published, source, date, the metric of
+``toolkit.raw.verify`` that measures it, the comparison and its tolerance). Where sources disagree
+(28, 27 or "about thirty" labs), each version is its own claim and the table says which one the
+data supports.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import polars as pl
+
+from toolkit.shared.errors import ToolkitError
+
+SUPPORTED = "supported"
+CONTRADICTED = "contradicted"
+NOT_MEASURABLE = "not measurable with this file"
+
+#: French readings of the verdicts, for the human report.
+VERDICT_LABELS_FR = {
+    SUPPORTED: "confirmé",
+    CONTRADICTED: "contredit",
+    NOT_MEASURABLE: "non mesurable avec ce fichier",
+}
+
+COMPARISONS = ("exact", "approx", "at_least", "at_most")
+
+#: Residents of France used for "1 in 200" (INSEE, 1 January 2021, rounded).
+FRANCE_POPULATION = 66_000_000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One published figure and how to measure it."""
+
+    id: str
+    claim: str
+    source: str
+    date: str
+    metric: str
+    published: float | None
+    comparison: str = "exact"
+    tolerance: float = 0.0
+    relative_tolerance: float = 0.0
+    calibrated: bool = True
+    note: str = ""
+
+    def verdict(self, measured: float | None) -> str:
+        """Supported, contradicted, or not measurable when the file cannot tell."""
+        if measured is None or self.published is None:
+            return NOT_MEASURABLE
+        slack = max(self.tolerance, self.relative_tolerance * abs(self.published))
+        if self.comparison == "at_least":
+            ok = measured >= self.published - slack
+        elif self.comparison == "at_most":
+            ok = measured <= self.published + slack
+        else:
+            ok = abs(measured - self.published) <= slack
+        return SUPPORTED if ok else CONTRADICTED
+
+
+def load_claims() -> list[Claim]:
+    """The published claims shipped with the toolkit (``toolkit/claims.json``)."""
+    text = resources.files("toolkit.raw").joinpath("claims.json").read_text(encoding="utf-8")
+    claims = [Claim(**entry) for entry in json.loads(text)["claims"]]
+    for claim in claims:
+        if claim.comparison not in COMPARISONS:
+            raise ToolkitError(f"claim {claim.id}: unknown comparison {claim.comparison!r}")
+    return claims
+
+
+def measured_metrics(report: Any) -> dict[str, float | None]:
+    """The figures a report measures, plus those derived from them (persons per 100 residents)."""
+    metrics = dict(report.metrics)
+    persons = metrics.get("persons")
+    if persons is not None:
+        metrics["persons_share_of_france_pct"] = round(100 * persons / FRANCE_POPULATION, 3)
+    return metrics
+
+
+def check_claims(report: Any, claims: list[Claim] | None = None) -> pl.DataFrame:
+    """Compare every published claim with the file: one row per claim with its verdict."""
+    claims = load_claims() if claims is None else claims
+    metrics = measured_metrics(report)
+    measured = [metrics.get(c.metric) for c in claims]
+    return pl.DataFrame(
+        {
+            "claim_id": [c.id for c in claims],
+            "claim": [c.claim for c in claims],
+            "source": [c.source for c in claims],
+            "date": [c.date for c in claims],
+            "metric": [c.metric for c in claims],
+            "comparison": [c.comparison for c in claims],
+            "published": [c.published for c in claims],
+            "measured": [None if m is None else float(m) for m in measured],
+            "verdict": [c.verdict(m) for c, m in zip(claims, measured, strict=True)],
+            "calibrated": [c.calibrated for c in claims],
+            "note": [c.note for c in claims],
+        },
+        schema={
+            "claim_id": pl.String, "claim": pl.String, "source": pl.String, "date": pl.String,
+            "metric": pl.String, "comparison": pl.String, "published": pl.Float64,
+            "measured": pl.Float64, "verdict": pl.String, "calibrated": pl.Boolean,
+            "note": pl.String,
+        },
+    )
+
+
+def format_value(metric: str, value: float | None) -> str:
+    """A published or measured value for people: "20 000", "36,04 %", "2020-10", "-"."""
+    if value is None:
+        return "-"
+    if metric == "last_sample_month":
+        return f"{int(value) // 100}-{int(value) % 100:02d}"
+    if metric == "first_sample_year":
+        return str(int(value))
+    if metric.endswith("_pct"):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:.3f}".rstrip("0").replace(".", ",")
+
+
+def claims_records(table: pl.DataFrame) -> list[dict[str, Any]]:
+    """The claims table as a JSON-ready list of dicts (for ``verify --json``)."""
+    return table.to_dicts()
