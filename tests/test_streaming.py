@@ -17,7 +17,9 @@ from polars.testing import assert_frame_equal
 
 from toolkit.boundary import pseudonymise as ps
 from toolkit.boundary import safe_table
-from toolkit.raw import distinct, ingest, synth, verify
+from toolkit.raw import distinct, ingest, schema, synth, verify
+from toolkit.raw.verify import counts as verify_counts
+from toolkit.raw.verify.derived_columns import derive_columns
 from toolkit.safe import exposure
 from toolkit.shared.errors import BoundaryError
 
@@ -105,8 +107,8 @@ def test_verify_counts_are_the_same_in_small_queries_on_disk_as_in_one_query(
     raw, tmp_path, monkeypatch
 ):
     in_one_query = verify.verify(raw, None).to_dict()
-    monkeypatch.setattr(verify, "SMALL_ROWS", 0)  # take the large-leak path
-    monkeypatch.setattr(verify.paths, "INTERIM", tmp_path)
+    monkeypatch.setattr(verify_counts, "SMALL_ROWS", 0)  # take the large-leak path
+    monkeypatch.setattr(verify_counts.paths, "INTERIM", tmp_path)
     assert verify.verify(raw, None).to_dict() == in_one_query
     assert list(tmp_path.iterdir()) == []  # the copy of derived personal data is deleted
 
@@ -192,7 +194,7 @@ def _streaming_nodes(capfd, run) -> str:
 def test_streamed_verification_and_safe_table_run_batch_by_batch(raw, tmp_path, capfd):
     # A "columnar-function" node needs a whole column at once: the streaming engine then holds
     # the whole leak (Expr.replace / replace_strict did: 6 GB at 3 M rows, 14 GB at 10 M).
-    derived, _ = verify._derive(raw.frame, verify.classify(raw.frame), in_memory=False)
+    derived, _ = derive_columns(raw.frame, schema.classify(raw.frame), in_memory=False)
     plans = {
         "verify": lambda: derived.sink_parquet(tmp_path / "v.parquet", engine="streaming"),
         "pseudonymise": lambda: ps.pseudonymise(raw, synth.COLUMN_CATEGORIES, KEY).sink_parquet(

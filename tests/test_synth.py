@@ -15,6 +15,7 @@ from stdnum.fr import nir as stdnum_nir
 
 from toolkit.app import cli
 from toolkit.raw import health, synth
+from toolkit.raw.synth import writer
 from toolkit.shared import folding, reference
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
@@ -188,7 +189,7 @@ def test_valid_nirs_agree_with_sex_and_birth_date_except_the_planted_ones(small)
 
 def test_every_lab_samples_inside_its_window_and_the_period_is_2015_to_2020_10(small) -> None:
     _, frame = small
-    windows = {code: lab for code, lab in zip(synth._lab_codes(), synth.LABS, strict=True)}
+    windows = {code: lab for code, lab in zip(synth.lab_codes(), synth.LABS, strict=True)}
     spans = (frame.group_by("CODE_LABO")
              .agg(pl.col("DATE_PRELEVEMENT").str.to_date("%d/%m/%Y").min().alias("lo"),
                   pl.col("DATE_PRELEVEMENT").str.to_date("%d/%m/%Y").max().alias("hi")))
@@ -279,7 +280,7 @@ def test_another_seed_gives_another_file(tmp_path: Path) -> None:
 
 
 def test_counts_stay_exact_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(synth, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 700)
     result = synth.write_synthetic_leak(tmp_path / "c.csv", rows=5_000, seed=5, progress=False)
     frame = _read(result.path)
     assert _measured(frame) == {k: synth.scaled(v, 5_000)
