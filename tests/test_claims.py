@@ -133,9 +133,9 @@ def test_one_in_200_is_measured_against_the_population_of_france():
 @pytest.mark.parametrize(
     "metric,value,shown",
     [
-        ("rows", 491840.0, "491\u202f840"),
-        ("residence_56_pct", 36.04, "36,04 %"),
-        ("residence_35_pct", 6.0, "6 %"),
+        ("rows", 491840.0, "491\u00a0840"),
+        ("residence_56_pct", 36.04, "36,04\u00a0%"),
+        ("residence_35_pct", 6.0, "6\u00a0%"),
         ("last_sample_month", 202010.0, "2020-10"),
         ("first_sample_year", 2015.0, "2015"),
         ("labs", None, "-"),

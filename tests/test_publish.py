@@ -461,12 +461,12 @@ def test_rounding_and_epsilon_together_are_refused(safe, identifiers):
 
 
 def test_the_note_never_rounds_an_incomplete_share_up_to_100_percent():
-    from toolkit.publication.methodology import percent_fr
+    from toolkit.shared.formatting import percent_text
 
-    assert percent_fr(0.996) == "plus de 99\u00a0%"
-    assert percent_fr(1.0) == "100\u00a0%"
-    assert percent_fr(0.004) == "moins de 1\u00a0%"
-    assert percent_fr(0.55) == "55\u00a0%"
+    assert percent_text(0.996, bounded=True) == "plus de 99\u00a0%"
+    assert percent_text(1.0, bounded=True) == "100\u00a0%"
+    assert percent_text(0.004, bounded=True) == "moins de 1\u00a0%"
+    assert percent_text(0.55, bounded=True) == "55\u00a0%"
 
 
 def test_a_safe_table_without_any_record_has_nothing_to_publish(safe, identifiers):

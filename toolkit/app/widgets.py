@@ -21,35 +21,11 @@ from IPython.display import display
 
 from toolkit.boundary.safe_table import validate_safe_table
 from toolkit.publication import charts, disclosure
-from toolkit.publication.charts.builders import departement_labels, month_label, number
+from toolkit.publication.charts.builders import departement_labels
 from toolkit.safe import exposure
+from toolkit.shared.formatting import month_short, number
+from toolkit.shared.text import text
 from toolkit.shared.vocabulary import CATEGORIES, Lang, category_label
-
-#: Labels of the explorer's controls and messages.
-_TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "labs": "Laboratoires",
-        "departements": "Départements",
-        "categories": "Catégories",
-        "period": "Période",
-        "k": "Seuil k",
-        "hint": "Aucune sélection dans une liste = tout. Ctrl/Maj + clic : plusieurs choix.",
-        "empty": "Aucun enregistrement dans cette sélection.",
-        "summary": "Sélection : {persons} personnes, {records} enregistrements.",
-        "small": "moins de {k}",
-    },
-    "en": {
-        "labs": "Labs",
-        "departements": "Départements",
-        "categories": "Categories",
-        "period": "Period",
-        "k": "Threshold k",
-        "hint": "No selection in a list = all. Ctrl/Shift + click: several choices.",
-        "empty": "No record in this selection.",
-        "summary": "Selection: {persons} persons, {records} records.",
-        "small": "fewer than {k}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -133,7 +109,6 @@ class ExposureExplorer:
     ) -> None:
         self.lang: Lang = lang
         self.safe = validate_safe_table(safe).lazy().collect()
-        text = _TEXT[lang]
         self.tables: dict[str, pl.DataFrame] = {}
         self.charts: dict[str, alt.TopLevelMixin] = {}
         self.persons = 0
@@ -147,7 +122,7 @@ class ExposureExplorer:
         present = [c for c in CATEGORIES if f"exposed_{c}" in self.safe.columns]
         cat_options = [(category_label(c, lang), c) for c in present]
         months = self.safe["sample_month"].drop_nulls().unique().sort().to_list()
-        month_options = [(month_label(m, lang), m) for m in months]
+        month_options = [(month_short(m, lang), m) for m in months]
 
         layout = w.Layout(width="auto", height="9em")
         self.lab_picker = w.SelectMultiple(options=lab_options, layout=layout)
@@ -156,11 +131,13 @@ class ExposureExplorer:
         self.period_slider = w.SelectionRangeSlider(
             options=month_options or [("-", None)],
             index=(0, max(len(month_options) - 1, 0)),
-            description=text["period"],
+            description=text("explorer.period", lang),
             layout=w.Layout(width="95%"),
             disabled=not month_options,
         )
-        self.k_slider = w.IntSlider(value=k, min=1, max=100, description=text["k"])
+        self.k_slider = w.IntSlider(
+            value=k, min=1, max=100, description=text("explorer.k", lang)
+        )
         self.summary = w.HTML()
         #: One HTML widget per chart (its SVG), then the protected table of labs.
         self.views = {name: w.HTML() for name in ("timeline", "categories", "labs")}
@@ -173,12 +150,12 @@ class ExposureExplorer:
             [
                 w.HBox(
                     [
-                        column(text["labs"], self.lab_picker),
-                        column(text["departements"], self.departement_picker),
-                        column(text["categories"], self.category_picker),
+                        column(text("explorer.labs", lang), self.lab_picker),
+                        column(text("explorer.departements", lang), self.departement_picker),
+                        column(text("explorer.categories", lang), self.category_picker),
                     ]
                 ),
-                w.HTML(f"<i>{text['hint']}</i>"),
+                w.HTML(f"<i>{text('explorer.hint', lang)}</i>"),
                 self.period_slider,
                 self.k_slider,
                 self.summary,
@@ -212,7 +189,7 @@ class ExposureExplorer:
 
     def refresh(self) -> None:
         """Recompute the tables and charts for the current selection and redraw them."""
-        text = _TEXT[self.lang]
+        lang = self.lang
         k = int(self.k_slider.value)
         selection = self.selection
         records = select_records(self.safe, selection).collect()
@@ -220,7 +197,7 @@ class ExposureExplorer:
         self.persons = records["person_id"].n_unique()
         if records.height == 0:
             self.tables, self.charts = {}, {}
-            self.summary.value = f"<p>{text['empty']}</p>"
+            self.summary.value = f"<p>{text('explorer.empty', lang)}</p>"
             for view in (*self.views.values(), self.table_view):
                 view.value = ""
             return
@@ -234,9 +211,11 @@ class ExposureExplorer:
         }
 
         def shown(n: int) -> str:
-            return number(n, self.lang) if n >= k else text["small"].format(k=k)
+            return number(n, lang) if n >= k else text("explorer.small", lang, k=k)
 
-        summary = text["summary"].format(persons=shown(self.persons), records=shown(self.records))
+        summary = text(
+            "explorer.summary", lang, persons=shown(self.persons), records=shown(self.records)
+        )
         self.summary.value = f"<p>{summary}</p>"
         for name, chart in self.charts.items():
             self.views[name].value = charts.to_svg(chart)

@@ -42,10 +42,10 @@ from toolkit.boundary.tripwire import Identifiers
 from toolkit.publication import charts, disclosure
 from toolkit.publication.figures import CATEGORIES_FIGURE, FIGURES, FigureInputs
 from toolkit.publication.french_csv import COUNT, csv_bytes, csv_table
-from toolkit.publication.methodology import NoteFacts, methodology_note
+from toolkit.publication.methodology import SENSITIVE_CATEGORIES, NoteFacts, methodology_note
 from toolkit.publication.protection import chart_table, protect_table, published_summary
 from toolkit.shared.errors import InputError, ToolkitError
-from toolkit.shared.text import NOTE_SENSITIVE
+from toolkit.shared.text import text
 
 
 def chart_files(chart: Any, name: str) -> dict[str, bytes]:
@@ -213,7 +213,7 @@ def build_bundle(
     shares = {} if categories is None else dict(
         categories.table.select("category", "share").iter_rows()
     )
-    sensitive = [(c, shares[c]) for c in NOTE_SENSITIVE if shares.get(c) is not None]
+    sensitive = [(c, shares[c]) for c in SENSITIVE_CATEGORIES if shares.get(c) is not None]
     facts = NoteFacts(
         rows=int(input_info.get("rows_read") or records),
         persons=int(persons),
@@ -234,7 +234,9 @@ def build_bundle(
         epsilon=epsilon,
         synthetic=synthetic,
         left_out=[
-            f"{titles[o['figure']]} ({_REASONS_FR[o['reason']]})" for o in left_out
+            text("note.left_out_figure", figure=titles[o["figure"]],
+                 reason=_REASONS_FR[o["reason"]])
+            for o in left_out
         ],
     )
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
@@ -268,11 +270,12 @@ def build_bundle(
     return Bundle(files, manifest)
 
 
-NO_LABS = "no located lab (use --labs)"
-NO_DATA = "the file holds no data for it"
+#: Why a figure is left out, as the manifest says it (in English) and the note (in French).
+NO_LABS = text("bundle.left_out.no_labs", "en")
+NO_DATA = text("bundle.left_out.no_data", "en")
 _REASONS_FR = {
-    NO_LABS: "faute d'une liste des laboratoires avec leur adresse",
-    NO_DATA: "le fichier ne contient pas les données nécessaires",
+    NO_LABS: text("bundle.left_out.no_labs"),
+    NO_DATA: text("bundle.left_out.no_data"),
 }
 
 

@@ -43,6 +43,8 @@ import numpy as np
 import polars as pl
 
 from toolkit.shared.errors import DisclosureError, InputError
+from toolkit.shared.formatting import decimal
+from toolkit.shared.text import plural, text
 from toolkit.shared.vocabulary import Lang
 
 #: The default threshold: no published cell below 11 people (ATIH / CASD / INSEE rule).
@@ -63,8 +65,6 @@ _TOLERANCE = 1e-6
 # The first attack costs two LPs per hidden cell, each about as long as the table: above this
 # (hidden cells x cells, about 5 s here) it is skipped and moves alone do the first round.
 _FIRST_ATTACK_BUDGET = 600_000
-
-_LABELS = {"fr": "secret statistique", "en": "suppressed"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def suppressed_label(lang: Lang = "fr") -> str:
     The same label serves primary and secondary cells: telling them apart (e.g. writing "< 11")
     would let a reader narrow the hidden primary cells to fewer than ``k`` values.
     """
-    return _LABELS[lang]
+    return text("disclosure.suppressed", lang)
 
 
 def threshold_label(k: int = DEFAULT_K) -> str:
@@ -211,29 +211,16 @@ def explain(protected: Protected, lang: Lang = "fr") -> str:
     s = protected.summary
     k, primary, secondary = s["k"], s["suppressed_primary"], s["suppressed_secondary"]
     cells = s["cells"] + s["margins"]
-    if lang == "fr":
-        hidden = (
-            "est masquée car elle compte" if primary < 2 else "sont masquées car elles comptent"
-        )
-        text = (
-            f"Sur {cells} cases du tableau (totaux compris), {primary} {hidden} moins de {k} "
-            f"personnes (secret primaire) et {secondary} {'autre' if secondary < 2 else 'autres'} "
-            "pour qu'on ne puisse pas les recalculer à partir des totaux (secret secondaire)."
-        )
-        if s.get("rounding"):
-            text += f" Les effectifs publiés sont arrondis à {s['rounding']} près."
-    else:
-        hidden = "is hidden because it counts" if primary == 1 else "are hidden because they count"
-        text = (
-            f"Of {cells} cells in the table (totals included), {primary} {hidden} fewer than {k} "
-            f"people (primary suppression) and {secondary} more so that they cannot be recomputed "
-            "from the totals (secondary suppression)."
-        )
-        if s.get("rounding"):
-            text += f" Published counts are rounded to the nearest {s['rounding']}."
+    sentences = [text(
+        "disclosure.explain", lang, cells=cells, primary=primary, k=k, secondary=secondary,
+        hidden=plural("disclosure.hidden", primary, lang),
+        others=plural("disclosure.others", secondary, lang),
+    )]  # fmt: skip
+    if s.get("rounding"):
+        sentences.append(text("disclosure.rounded", lang, rounding=s["rounding"]))
     if s.get("epsilon") is not None:
-        text += " " + dp_error_text(s["epsilon"], s["contributions"], lang)
-    return text
+        sentences.append(dp_error_text(s["epsilon"], s["contributions"], lang))
+    return " ".join(sentences)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,22 +288,11 @@ def dp_error_text(epsilon: float, contributions: int = 1, lang: Lang = "fr") -> 
     """The expected error of the noisy counts, in plain French or English words."""
     err = dp_expected_error(epsilon, contributions)
     mean, bound = err["mean_abs_error"], int(err["error_95"])
-    if lang == "fr":
-        # French: "personne" below 2, "personnes" from 2 on; decimal comma.
-        def people(n: float, text: str) -> str:
-            return f"{text} personne{'s' if n >= 2 else ''}"
-
-        return (
-            "Chaque effectif a reçu un bruit aléatoire (confidentialité différentielle, "
-            f"epsilon = {f'{epsilon:g}'.replace('.', ',')}) : il s'écarte du vrai chiffre de "
-            f"{people(mean, f'{mean:.1f}'.replace('.', ','))} en moyenne, et de plus de "
-            f"{people(bound, str(bound))} dans moins de 5 % des cas."
-        )
-    return (
-        f"Each count has random noise added (differential privacy, epsilon = {epsilon:g}): it is "
-        f"off by {mean:.1f} {'person' if mean == 1 else 'people'} on average, and by more than "
-        f"{bound} in fewer than 5 % of cells."
-    )
+    return text(
+        "disclosure.dp_error", lang, epsilon=decimal(epsilon, lang, trim=True),
+        mean=decimal(mean, lang, 1), mean_people=plural("disclosure.people", mean, lang),
+        bound=bound, bound_people=plural("disclosure.people", bound, lang),
+    )  # fmt: skip
 
 
 def _opendp_noise(values: list[int], scale: float) -> list[int]:

@@ -23,6 +23,7 @@ from toolkit.publication import charts
 from toolkit.publication.disclosure import Protected
 from toolkit.safe import exposure
 from toolkit.shared import reference
+from toolkit.shared.text import text
 
 COUNT = "persons"
 
@@ -128,48 +129,48 @@ CATEGORIES_FIGURE = "04_categories"
 #: Every figure of the bundle, in the order they are made and numbered.
 FIGURES: tuple[Figure, ...] = (
     Figure(
-        "01_chronologie", "les personnes par mois de prélèvement",
+        "01_chronologie", text("figure.timeline"),
         lambda s, _: exposure.records_by_month(s).select("month", COUNT),
         ("month",), charts.timeline_chart, chart_options=lambda _: {"count": COUNT},
     ),
     Figure(
-        LAB_WINDOWS, "la période couverte par chaque laboratoire",
+        LAB_WINDOWS, text("figure.lab_windows"),
         lambda s, _: exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
         ("lab",), charts.lab_windows_chart, derived=("first_sample", "last_sample"),
     ),
     Figure(
-        "03_departements", "les personnes par département de résidence",
+        "03_departements", text("figure.departements"),
         lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
         derived=("per_100k",), totals="total", one_cell_per_person=True,
         chart_options=_map_labs,
         attachments=lambda p: {"departements.geojson": departements_geojson(p)},
     ),
     Figure(
-        CATEGORIES_FIGURE, "les données exposées",
+        CATEGORIES_FIGURE, text("figure.categories"),
         lambda s, _: exposure.category_exposure(s), ("category",), charts.categories_chart,
         derived=("share",),
     ),
     Figure(
-        "05_categories_par_annee", "les données exposées par année",
+        "05_categories_par_annee", text("figure.category_year"),
         lambda s, _: exposure.category_by_year(s), ("category", "year"),
         charts.category_year_chart, derived=("share",),
     ),
     Figure(
-        "06_combinaisons", "les combinaisons de données exposées",
+        "06_combinaisons", text("figure.co_exposure"),
         lambda s, _: exposure.co_exposure(s), ("combination",), charts.co_exposure_chart,
         one_cell_per_person=True,
     ),
     Figure(
-        "07_mentions_sante", "les mentions de santé dans les commentaires",
+        "07_mentions_sante", text("figure.health_mentions"),
         lambda s, _: exposure.health_mentions(s), ("mention",), charts.health_mentions_chart,
     ),
     Figure(
-        "08_pyramide_des_ages", "l'âge et le sexe des personnes",
+        "08_pyramide_des_ages", text("figure.pyramid"),
         lambda s, _: exposure.age_sex_pyramid(s), ("age_band", "sex"), charts.pyramid_chart,
         totals="total", one_cell_per_person=True, required=("age_band", "sex"),
     ),
     Figure(
-        "09_distances", "la distance entre domicile et laboratoire",
+        "09_distances", text("figure.distances"),
         lambda s, inputs: exposure.distance_bands(s, inputs.located), ("band",),
         charts.distance_chart, needs_labs=True,
     ),

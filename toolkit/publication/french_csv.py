@@ -16,36 +16,20 @@ import io
 import polars as pl
 
 from toolkit.publication import disclosure
+from toolkit.shared.text import text, texts
 from toolkit.shared.vocabulary import CATEGORY_LABELS, MENTION_LABELS
 
 COUNT = "persons"
-FLAG = "Secret statistique"
+#: The column saying whether a count is hidden, and its two values.
+FLAG = text("csv.flag")
+_HIDDEN, _SHOWN = text("csv.flag_yes"), text("csv.flag_no")
 
 #: French CSV headers, by column of the exposure aggregates.
-HEADERS: dict[str, str] = {
-    "month": "Mois",
-    "lab": "Laboratoire",
-    "first_sample": "Premier prélèvement (mois)",
-    "last_sample": "Dernier prélèvement (mois)",
-    "departement": "Code du département",
-    "departement_name": "Département",
-    "population": "Population",
-    "per_100k": "Personnes pour 100 000 habitants",
-    "category": "Donnée exposée",
-    "year": "Année",
-    "share": "Part des personnes (%)",
-    "combination": "Combinaison de données",
-    "n_categories": "Nombre de catégories",
-    "rank": "Rang",
-    "mention": "Mention de santé",
-    "age_band": "Tranche d'âge",
-    "sex": "Sexe",
-    "band": "Distance domicile-laboratoire",
-    "persons": "Personnes",
-}
-_SEXES = {"F": "Femmes", "M": "Hommes"}
-_BANDS = {"unknown": "inconnue"}
-_EXTRA_LABELS = {"health_mention": "Mention de santé", "none": "Aucune"}
+HEADERS: dict[str, str] = texts("csv.header")
+_SEXES = texts("csv.sex")
+_BANDS = texts("csv.band")
+#: Pseudo-categories of the combinations, beside the data categories.
+_EXTRA_LABELS = texts("csv.category")
 # Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection").
 _FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -100,7 +84,7 @@ def csv_table(protected: disclosure.Protected) -> pl.DataFrame:
         first = keys[0]
         is_total = pl.int_range(pl.len()) >= cells.height
         table = table.with_columns(pl.col(first).cast(pl.String)).with_columns(
-            pl.when(is_total).then(pl.lit("Total")).otherwise(pl.col(first)).alias(first)
+            pl.when(is_total).then(pl.lit(text("csv.total"))).otherwise(pl.col(first)).alias(first)
         )
     conversions = []
     for col, dtype in table.schema.items():
@@ -114,7 +98,8 @@ def csv_table(protected: disclosure.Protected) -> pl.DataFrame:
         elif col == "per_100k":
             conversions.append(pl.col(col).round(1))
     table = table.with_columns(conversions).with_columns(
-        pl.when(pl.col(f"{c}_suppressed")).then(pl.lit("oui")).otherwise(pl.lit("non")).alias(FLAG)
+        pl.when(pl.col(f"{c}_suppressed")).then(pl.lit(_HIDDEN)).otherwise(pl.lit(_SHOWN))
+        .alias(FLAG)
     )
     ordered = [col for col in table.columns if col not in (c, f"{c}_suppressed", FLAG)]
     table = table.select(*ordered, c, FLAG)

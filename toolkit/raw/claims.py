@@ -16,6 +16,8 @@ from typing import Any
 import polars as pl
 
 from toolkit.shared.errors import ToolkitError
+from toolkit.shared.formatting import decimal, number, percent_text
+from toolkit.shared.text import text
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -23,9 +25,9 @@ NOT_MEASURABLE = "not measurable with this file"
 
 #: French readings of the verdicts, for the human report.
 VERDICT_LABELS_FR = {
-    SUPPORTED: "confirmé",
-    CONTRADICTED: "contredit",
-    NOT_MEASURABLE: "non mesurable avec ce fichier",
+    SUPPORTED: text("claims.verdict.supported"),
+    CONTRADICTED: text("claims.verdict.contradicted"),
+    NOT_MEASURABLE: text("claims.verdict.not_measurable"),
 }
 
 COMPARISONS = ("exact", "approx", "at_least", "at_most")
@@ -112,7 +114,7 @@ def check_claims(report: Any, claims: list[Claim] | None = None) -> pl.DataFrame
 
 
 def format_value(metric: str, value: float | None) -> str:
-    """A published or measured value for people: "20 000", "36,04 %", "2020-10", "-"."""
+    """A published or measured value for people, written the French way: "36,04 %", "2020-10"."""
     if value is None:
         return "-"
     if metric == "last_sample_month":
@@ -120,10 +122,10 @@ def format_value(metric: str, value: float | None) -> str:
     if metric == "first_sample_year":
         return str(int(value))
     if metric.endswith("_pct"):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+        return percent_text(value, digits=2, points=True)
     if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:.3f}".rstrip("0").replace(".", ",")
+        return number(int(value))
+    return decimal(value, digits=3, trim=True)
 
 
 def claims_records(table: pl.DataFrame) -> list[dict[str, Any]]:

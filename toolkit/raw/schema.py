@@ -22,6 +22,7 @@ import polars as pl
 from toolkit.raw import french
 from toolkit.shared import folding, gazetteer, reference
 from toolkit.shared.errors import InputError
+from toolkit.shared.formatting import number
 from toolkit.shared.vocabulary import CATEGORIES, category_label
 
 #: Rows read from the top of the file to sniff content (enough for stable shares, fast).
@@ -378,8 +379,8 @@ def inspect_text(ingested: Any, schema: Schema) -> str:
     lines = [
         f"Fichier      : {facts['file']}" + (f" ({facts['member']})" if facts["member"] else ""),
         f"Encodage     : {facts['encoding']}   séparateur : {facts['delimiter']!r}",
-        f"Lignes lues  : {facts['rows']:,}".replace(",", "\u202f"),
-        f"Écartées     : {quarantined['total']:,} ({reasons})".replace(",", "\u202f"),
+        f"Lignes lues  : {number(facts['rows'])}",
+        f"Écartées     : {number(quarantined['total'])} ({reasons})",
         f"Colonnes     : {len(schema.columns)}",
         "",
         f"{'colonne':<32} {'catégorie':<16} {'confiance':>9}  libellé",

@@ -12,6 +12,16 @@ The functions are Polars expressions, so that folding runs vectorised over milli
 'tel domicile'
 >>> pl.select(fold_commune(pl.lit("St-Brieuc"))).item()
 'saint brieuc'
+>>> pl.select(fold(pl.lit("ÆLIS Œuvre"))).item()
+'aelis oeuvre'
+>>> pl.select(fold_text(pl.lit("  N° de sécurité sociale (NIR) "))).item()
+'n de securite sociale nir'
+>>> communes = pl.Series(["Ste-Anne-d'Auray", "L'Hermitage"])
+>>> pl.select(fold_commune(pl.lit(communes))).to_series().to_list()
+['sainte anne d auray', 'hermitage']
+>>> names = pl.DataFrame({"name": ["Émilie", "EMILIE", "emilie"]})
+>>> names.select(fold(pl.col("name")).n_unique()).item()
+1
 """
 
 from __future__ import annotations

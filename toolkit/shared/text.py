@@ -1,221 +1,674 @@
-"""Every word the toolkit writes for readers: chart words, the methodology note's sentences.
+"""Every word the toolkit writes for readers, in one catalogue, in French (and English).
 
-Public texts live here, in one place, so that wording stays consistent and testable, and so that
-the tripwire (``toolkit.boundary.tripwire``) knows the toolkit's own words: an identifier equal
-to one of them ("enfant", "barres") is not searched, or every export would abort.
+Charts (titles, subtitles, axis and legend titles, alt texts, source line, footnotes), the
+published CSV (headers, labels), the explorer widget, the methodology note, the sentences of
+disclosure control, the verdicts of the claims checker and the reasons a figure is left out of a
+bundle: code never spells a public word itself, it names the text by its key and fills its fields.
+
+Keys are dotted, from the area to the item: ``chart.source``, ``chart.timeline.title``,
+``map.communes.alt``, ``csv.header.persons``, ``note.masked_rule``, ``disclosure.explain``. A
+text is a :meth:`str.format` template (fields in braces), in French and, for everything charts,
+maps, the explorer and disclosure control write, in English. A text whose words depend on a
+count is a pair (singular, plural), chosen by :func:`plural` with the language's rule: in French
+the singular goes up to 1.99 ("1,5 personne"), in English only 1 is singular.
+
+>>> text("chart.persons")
+'Personnes'
+>>> text("chart.timeline.title", "en", first=2015, last=2021)
+'Samples from 2015 to 2021'
+>>> plural("chart.lab_windows.title", 1, n=1)
+'1 laboratoire\\xa0: la période couverte'
+>>> plural("disclosure.people", 1.5, "fr"), plural("disclosure.people", 1.5, "en")
+('personne', 'people')
+>>> enumeration(["a", "b", "c"])
+'a, b et c'
+
+Keeping the words here keeps wording consistent and testable, and tells the tripwire
+(``toolkit.boundary.tripwire``) which words are the toolkit's own (:func:`public_texts`): an
+identifier equal to one of them ("enfant", "barres") is not searched, or every export would abort.
 """
 
 from __future__ import annotations
 
-import ast
 import string
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 
-#: Every word a chart shows that does not come from the data, in both languages.
-CHART_TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "source": "Source\u00a0: fichier ayant fuité (févr. 2021), analyse leak-toolkit",
-        "note_primary": (
+from toolkit.shared.vocabulary import Lang
+
+#: A text in one language: a template, or a (singular, plural) pair of templates.
+Template = str | tuple[str, str]
+
+#: Languages of the catalogue; French is the default everywhere.
+LANGUAGES: tuple[Lang, ...] = ("fr", "en")
+
+#: Key prefixes whose texts exist in both languages (charts and the explorer speak English too).
+BILINGUAL: tuple[str, ...] = ("chart.", "map.", "explorer.", "disclosure.", "format.", "list.")
+
+#: The catalogue: key -> language -> template.
+TEXTS: dict[str, dict[str, Template]] = {
+    # --- charts: words every chart may show ----------------------------------------------------
+    "chart.source": {
+        "fr": "Source\u00a0: fichier ayant fuité (févr. 2021), analyse leak-toolkit",
+        "en": "Source: leaked file (Feb. 2021), leak-toolkit analysis",
+    },
+    "chart.note_primary": {
+        "fr": (
             "En gris, « < {k} »\u00a0: moins de {k} personnes, chiffre masqué (secret statistique)"
         ),
-        "note_secondary": (
+        "en": "In grey, “< {k}”: fewer than {k} people, figure withheld (statistical secrecy)",
+    },
+    "chart.note_secondary": {
+        "fr": (
             "En gris, « secret »\u00a0: chiffre masqué (moins de {k} personnes, ou case masquée "
             "pour qu'on ne puisse pas la recalculer)"
         ),
-        "marker_secondary": "secret",
-        "persons": "Personnes",
-        "records": "Lignes du fichier",
-        "month": "Mois de prélèvement",
-        "year": "Année",
-        "lab": "Laboratoire",
-        "departement": "Département",
-        "category": "Donnée exposée",
-        "mention": "Mention de santé",
-        "share": "Part des personnes",
-        "health": "Donnée de santé (art. 9 RGPD)",
-        "not_health": "Autre donnée personnelle",
-        "end_of_data": "Fin des données",
-        "first_report": "Premier signalement",
-        "women": "Femmes",
-        "men": "Hommes",
-        "age": "Âge",
-        "distance": "Distance domicile-laboratoire",
-        "per_100k": "Personnes pour 100 000 habitants",
-        "combination": "Combinaison de données",
-        "no_data": "aucune donnée",
-        "first_sample": "Premier prélèvement",
-        "last_sample": "Dernier prélèvement",
-        "suppressed": "Masqué (secret statistique)",
-        "lab_persons": "Personnes par laboratoire",
-        "unknown": "inconnue",
-        "not_located": "Non localisé",
-        "health_mention": "Mention de santé",
-    },
-    "en": {
-        "source": "Source: leaked file (Feb. 2021), leak-toolkit analysis",
-        "note_primary": (
-            "In grey, “< {k}”: fewer than {k} people, figure withheld (statistical secrecy)"
-        ),
-        "note_secondary": (
+        "en": (
             "In grey, “withheld”: figure hidden (fewer than {k} people, or hidden so that it "
             "cannot be recomputed)"
         ),
-        "marker_secondary": "withheld",
-        "persons": "People",
-        "records": "Rows in the file",
-        "month": "Month of sample",
-        "year": "Year",
-        "lab": "Laboratory",
-        "departement": "Département",
-        "category": "Data exposed",
-        "mention": "Health mention",
-        "share": "Share of people",
-        "health": "Health data (GDPR Art. 9)",
-        "not_health": "Other personal data",
-        "end_of_data": "End of data",
-        "first_report": "First report",
-        "women": "Women",
-        "men": "Men",
-        "age": "Age",
-        "distance": "Distance from home to lab",
-        "per_100k": "People per 100,000 inhabitants",
-        "combination": "Combination of data",
-        "no_data": "no data",
-        "first_sample": "First sample",
-        "last_sample": "Last sample",
-        "suppressed": "Withheld (statistical secrecy)",
-        "lab_persons": "People per laboratory",
-        "unknown": "unknown",
-        "not_located": "Not located",
-        "health_mention": "Health mention",
     },
+    "chart.marker_secondary": {"fr": "secret", "en": "withheld"},
+    "chart.persons": {"fr": "Personnes", "en": "People"},
+    "chart.records": {"fr": "Lignes du fichier", "en": "Rows in the file"},
+    "chart.month": {"fr": "Mois de prélèvement", "en": "Month of sample"},
+    "chart.year": {"fr": "Année", "en": "Year"},
+    "chart.lab": {"fr": "Laboratoire", "en": "Laboratory"},
+    "chart.departement": {"fr": "Département", "en": "Département"},
+    "chart.category": {"fr": "Donnée exposée", "en": "Data exposed"},
+    "chart.mention": {"fr": "Mention de santé", "en": "Health mention"},
+    "chart.share": {"fr": "Part des personnes", "en": "Share of people"},
+    "chart.health": {"fr": "Donnée de santé (art. 9 RGPD)", "en": "Health data (GDPR Art. 9)"},
+    "chart.not_health": {"fr": "Autre donnée personnelle", "en": "Other personal data"},
+    "chart.women": {"fr": "Femmes", "en": "Women"},
+    "chart.men": {"fr": "Hommes", "en": "Men"},
+    "chart.age": {"fr": "Âge", "en": "Age"},
+    "chart.distance": {"fr": "Distance domicile-laboratoire", "en": "Distance from home to lab"},
+    "chart.per_100k": {
+        "fr": "Personnes pour 100 000 habitants",
+        "en": "People per 100,000 inhabitants",
+    },
+    "chart.combination": {"fr": "Combinaison de données", "en": "Combination of data"},
+    "chart.no_data": {"fr": "aucune donnée", "en": "no data"},
+    "chart.first_sample": {"fr": "Premier prélèvement", "en": "First sample"},
+    "chart.last_sample": {"fr": "Dernier prélèvement", "en": "Last sample"},
+    "chart.suppressed": {
+        "fr": "Masqué (secret statistique)",
+        "en": "Withheld (statistical secrecy)",
+    },
+    "chart.lab_persons": {"fr": "Personnes par laboratoire", "en": "People per laboratory"},
+    "chart.unknown": {"fr": "inconnue", "en": "unknown"},
+    "chart.not_located": {"fr": "Non localisé", "en": "Not located"},
+    "chart.health_mention": {"fr": "Mention de santé", "en": "Health mention"},
+    # --- the timeline ----------------------------------------------------------------------------
+    "chart.timeline.title": {
+        "fr": "Des prélèvements de {first} à {last}",
+        "en": "Samples from {first} to {last}",
+    },
+    "chart.timeline.subtitle": {
+        "fr": "{count} par mois de prélèvement",
+        "en": "{count} per month of sample",
+    },
+    "chart.timeline.subtitle_departement": {
+        "fr": "{count} par mois de prélèvement et par département",
+        "en": "{count} per month of sample and département",
+    },
+    "chart.timeline.subtitle_lab": {
+        "fr": "{count} par mois et par laboratoire",
+        "en": "{count} per month and laboratory",
+    },
+    "chart.timeline.end_of_data": {
+        "fr": "Fin des données\u00a0: {month}",
+        "en": "End of data: {month}",
+    },
+    "chart.timeline.first_report": {
+        "fr": "Premier signalement\u00a0: {day}",
+        "en": "First report: {day}",
+    },
+    "chart.timeline.alt": {
+        "fr": (
+            "Chronologie : {total} {counted} par mois, de {first} à {last}, avec un maximum en "
+            "{peak}. Les données s'arrêtent en {last} ; la fuite a été signalée le {reported}."
+        ),
+        "en": (
+            "Timeline: {total} {counted} by month, from {first} to {last}, peaking in {peak}. "
+            "The data end in {last}; the leak was first reported on {reported}."
+        ),
+    },
+    # --- lab windows -----------------------------------------------------------------------------
+    "chart.lab_windows.title": {
+        "fr": (
+            "{n} laboratoire\u00a0: la période couverte",
+            "{n} laboratoires\u00a0: la période couverte par chacun",
+        ),
+        "en": (
+            "{n} laboratory: the period it covers",
+            "{n} laboratories: the period each one covers",
+        ),
+    },
+    "chart.lab_windows.subtitle": {
+        "fr": (
+            "Du premier au dernier prélèvement présent dans le fichier ; épaisseur : personnes "
+            "exposées"
+        ),
+        "en": "From the first to the last sample in the file; thickness: people exposed",
+    },
+    "chart.lab_windows.alt": {
+        "fr": (
+            "Barre horizontale : pour le laboratoire, la période entre son premier et son dernier "
+            "prélèvement dans le fichier.{lead}",
+            "Barres horizontales : pour chacun des {n} laboratoires, la période entre son premier "
+            "et son dernier prélèvement dans le fichier.{lead}",
+        ),
+        "en": (
+            "Horizontal bar: for the one laboratory, the period between its first and last "
+            "sample in the file.{lead}",
+            "Horizontal bars: for each of the {n} laboratories, the period between its first "
+            "and last sample in the file.{lead}",
+        ),
+    },
+    "chart.lab_windows.lead": {
+        "fr": " Le plus gros, {lab}, expose {persons} personnes.",
+        "en": " The largest, {lab}, exposes {persons} people.",
+    },
+    # --- data categories -------------------------------------------------------------------------
+    "chart.categories.title": {"fr": "Ce qui a fuité", "en": "What was leaked"},
+    "chart.categories.subtitle": {
+        "fr": "Part des personnes exposées, par type de donnée ; en rouge, données de santé",
+        "en": "Share of people exposed, by kind of data; in red, health data",
+    },
+    "chart.categories.alt": {
+        "fr": (
+            "Barres horizontales : part des personnes exposées pour {n} types de données, de "
+            "{first} ({share}) à {last}. Données de santé : {health}."
+        ),
+        "en": (
+            "Horizontal bars: share of people exposed for {n} kinds of data, from {first} "
+            "({share}) to {last}. Health data: {health}."
+        ),
+    },
+    "chart.categories.no_health": {"fr": "aucune", "en": "none"},
+    "chart.category_year.title": {
+        "fr": "Les données exposées, année par année",
+        "en": "Data exposed, year by year",
+    },
+    "chart.category_year.subtitle_share": {
+        "fr": (
+            "Part des personnes de l'année exposées par type de donnée ; en rouge, données de "
+            "santé"
+        ),
+        "en": "Share of the year's people exposed by kind of data; in red, health data",
+    },
+    "chart.category_year.subtitle_persons": {
+        "fr": "Personnes exposées par type de donnée ; en rouge, données de santé",
+        "en": "People exposed by kind of data; in red, health data",
+    },
+    "chart.category_year.alt": {
+        "fr": (
+            "Tableau coloré : {n} types de données en lignes, années {first} à {last} en "
+            "colonnes ; plus la case est foncée, plus la part des personnes exposées est grande."
+        ),
+        "en": (
+            "Heatmap: {n} kinds of data in rows, years {first} to {last} in columns; the darker "
+            "the cell, the larger the share of people exposed."
+        ),
+    },
+    "chart.co_exposure.title": {
+        "fr": "Quelles données fuitent ensemble",
+        "en": "Which data leaked together",
+    },
+    "chart.co_exposure.subtitle": {
+        "fr": "Personnes par combinaison de données exposées ({n} plus fréquentes)",
+        "en": "People by combination of data exposed (top {n})",
+    },
+    "chart.co_exposure.alt": {
+        "fr": (
+            "Diagramme en barres et matrice de points : les {n} combinaisons de données les plus "
+            "fréquentes. La première, {best}, concerne {persons} personnes."
+        ),
+        "en": (
+            "Bar chart with a dot matrix: the {n} most frequent combinations of data. The "
+            "first, {best}, concerns {persons} people."
+        ),
+    },
+    "chart.health_mentions.title": {
+        "fr": "Des données de santé dans les commentaires",
+        "en": "Health data in the comments",
+    },
+    "chart.health_mentions.subtitle": {
+        "fr": "Personnes dont un commentaire libre mentionne…",
+        "en": "People whose free-text comment mentions…",
+    },
+    "chart.health_mentions.alt": {
+        "fr": (
+            "Barres : personnes dont un commentaire mentionne une donnée de santé, pour {n} types "
+            "de mention ; la plus fréquente est « {first} »."
+        ),
+        "en": (
+            "Bars: people whose comment mentions health data, for {n} kinds of mention; the most "
+            "frequent is “{first}”."
+        ),
+    },
+    # --- who -------------------------------------------------------------------------------------
+    "chart.pyramid.title": {"fr": "Qui est exposé", "en": "Who is exposed"},
+    "chart.pyramid.subtitle": {
+        "fr": "Personnes par tranche d'âge et par sexe",
+        "en": "People by age band and sex",
+    },
+    "chart.pyramid.alt": {
+        "fr": (
+            "Pyramide des âges : {women} femmes et {men} hommes, par tranche d'âge de {youngest} "
+            "à {oldest} ans."
+        ),
+        "en": (
+            "Age pyramid: {women} women and {men} men, by age band from {youngest} to {oldest}."
+        ),
+    },
+    "chart.distance.title": {
+        "fr": "À quelle distance du laboratoire",
+        "en": "How far from the laboratory",
+    },
+    "chart.distance.subtitle": {
+        "fr": "Personnes par distance entre la commune de résidence et le laboratoire",
+        "en": "People by distance between home town and laboratory",
+    },
+    "chart.distance.alt": {
+        "fr": (
+            "Barres : personnes par tranche de distance au laboratoire ({n} tranches, de {first} "
+            "à {last}) ; la plus fréquente est {top}."
+        ),
+        "en": (
+            "Bars: people by distance band to the laboratory ({n} bands, from {first} to "
+            "{last}); the most frequent is {top}."
+        ),
+    },
+    # --- maps ------------------------------------------------------------------------------------
+    "map.departements.title_rate": {
+        "fr": "Rapporté à la population",
+        "en": "Relative to population",
+    },
+    "map.departements.title_persons": {
+        "fr": "Où vivent les personnes exposées",
+        "en": "Where the people exposed live",
+    },
+    "map.departements.subtitle_rate": {
+        "fr": (
+            "Personnes exposées pour 100 000 habitants, par département de résidence ; en gris "
+            "clair, aucune donnée"
+        ),
+        "en": (
+            "People exposed per 100,000 inhabitants, by département of residence; pale grey: no "
+            "data"
+        ),
+    },
+    "map.departements.subtitle_persons": {
+        "fr": "Personnes exposées, par département de résidence ; en gris clair, aucune donnée",
+        "en": "People exposed, by département of residence; pale grey: no data",
+    },
+    "map.departements.subtitle_labs": {
+        "fr": "{subtitle} ; cercles : laboratoires, selon les personnes exposées",
+        "en": "{subtitle}; circles: laboratories, sized by people exposed",
+    },
+    "map.departements.alt_rate": {
+        "fr": (
+            "Carte du nord-ouest de la France : {n} départements où résident des personnes "
+            "exposées, colorés selon le nombre de personnes pour 100 000 habitants ; le plus "
+            "touché est {top} ({value} pour 100 000 habitants)."
+        ),
+        "en": (
+            "Map of north-western France: {n} départements where people exposed live, coloured "
+            "by people per 100,000 inhabitants; the most affected is {top} ({value} per 100,000 "
+            "inhabitants)."
+        ),
+    },
+    "map.departements.alt_persons": {
+        "fr": (
+            "Carte du nord-ouest de la France : {n} départements où résident des personnes "
+            "exposées, colorés selon le nombre de personnes ; le plus touché est {top} ({value} "
+            "personnes)."
+        ),
+        "en": (
+            "Map of north-western France: {n} départements where people exposed live, coloured "
+            "by number of people; the most affected is {top} ({value} people)."
+        ),
+    },
+    "map.communes.title": {"fr": "Commune par commune", "en": "Town by town"},
+    "map.communes.subtitle": {
+        "fr": (
+            "Personnes exposées pour 100 000 habitants dans les départements {departements} ; en "
+            "gris clair, aucune donnée"
+        ),
+        "en": (
+            "People exposed per 100,000 inhabitants in départements {departements}; pale grey: "
+            "no data"
+        ),
+    },
+    "map.communes.alt": {
+        "fr": (
+            "Carte des communes des départements {departements} : {n} communes avec des "
+            "personnes exposées, colorées selon leur nombre pour 100 000 habitants."
+        ),
+        "en": (
+            "Map of the towns of départements {departements}: {n} towns with people exposed, "
+            "coloured by their number per 100,000 inhabitants."
+        ),
+    },
+    # --- the explorer widget ---------------------------------------------------------------------
+    "explorer.labs": {"fr": "Laboratoires", "en": "Labs"},
+    "explorer.departements": {"fr": "Départements", "en": "Départements"},
+    "explorer.categories": {"fr": "Catégories", "en": "Categories"},
+    "explorer.period": {"fr": "Période", "en": "Period"},
+    "explorer.k": {"fr": "Seuil k", "en": "Threshold k"},
+    "explorer.hint": {
+        "fr": "Aucune sélection dans une liste = tout. Ctrl/Maj + clic : plusieurs choix.",
+        "en": "No selection in a list = all. Ctrl/Shift + click: several choices.",
+    },
+    "explorer.empty": {
+        "fr": "Aucun enregistrement dans cette sélection.",
+        "en": "No record in this selection.",
+    },
+    "explorer.summary": {
+        "fr": "Sélection : {persons} personnes, {records} enregistrements.",
+        "en": "Selection: {persons} persons, {records} records.",
+    },
+    "explorer.small": {"fr": "moins de {k}", "en": "fewer than {k}"},
+    # --- the published CSV (French only) ---------------------------------------------------------
+    "csv.header.month": {"fr": "Mois"},
+    "csv.header.lab": {"fr": "Laboratoire"},
+    "csv.header.first_sample": {"fr": "Premier prélèvement (mois)"},
+    "csv.header.last_sample": {"fr": "Dernier prélèvement (mois)"},
+    "csv.header.departement": {"fr": "Code du département"},
+    "csv.header.departement_name": {"fr": "Département"},
+    "csv.header.population": {"fr": "Population"},
+    "csv.header.per_100k": {"fr": "Personnes pour 100 000 habitants"},
+    "csv.header.category": {"fr": "Donnée exposée"},
+    "csv.header.year": {"fr": "Année"},
+    "csv.header.share": {"fr": "Part des personnes (%)"},
+    "csv.header.combination": {"fr": "Combinaison de données"},
+    "csv.header.n_categories": {"fr": "Nombre de catégories"},
+    "csv.header.rank": {"fr": "Rang"},
+    "csv.header.mention": {"fr": "Mention de santé"},
+    "csv.header.age_band": {"fr": "Tranche d'âge"},
+    "csv.header.sex": {"fr": "Sexe"},
+    "csv.header.band": {"fr": "Distance domicile-laboratoire"},
+    "csv.header.persons": {"fr": "Personnes"},
+    "csv.flag": {"fr": "Secret statistique"},
+    "csv.flag_yes": {"fr": "oui"},
+    "csv.flag_no": {"fr": "non"},
+    "csv.total": {"fr": "Total"},
+    "csv.sex.F": {"fr": "Femmes"},
+    "csv.sex.M": {"fr": "Hommes"},
+    "csv.band.unknown": {"fr": "inconnue"},
+    "csv.category.health_mention": {"fr": "Mention de santé"},
+    "csv.category.none": {"fr": "Aucune"},
+    # --- the figures of a bundle, as the note names them (French only) --------------------------
+    "figure.timeline": {"fr": "les personnes par mois de prélèvement"},
+    "figure.lab_windows": {"fr": "la période couverte par chaque laboratoire"},
+    "figure.departements": {"fr": "les personnes par département de résidence"},
+    "figure.categories": {"fr": "les données exposées"},
+    "figure.category_year": {"fr": "les données exposées par année"},
+    "figure.co_exposure": {"fr": "les combinaisons de données exposées"},
+    "figure.health_mentions": {"fr": "les mentions de santé dans les commentaires"},
+    "figure.pyramid": {"fr": "l'âge et le sexe des personnes"},
+    "figure.distances": {"fr": "la distance entre domicile et laboratoire"},
+    # --- why a figure is left out of a bundle (English: the manifest's words) --------------------
+    "bundle.left_out.no_labs": {
+        "fr": "faute d'une liste des laboratoires avec leur adresse",
+        "en": "no located lab (use --labs)",
+    },
+    "bundle.left_out.no_data": {
+        "fr": "le fichier ne contient pas les données nécessaires",
+        "en": "the file holds no data for it",
+    },
+    # --- the methodology note (French only); fields are filled from the bundle's figures ---------
+    "note.title": {"fr": "## Méthodologie"},
+    "note.file_heading": {"fr": "**Le fichier.**"},
+    "note.file": {
+        "fr": (
+            "Les chiffres publiés ici proviennent d'un fichier de {rows} lignes ayant fuité, qui "
+            "décrit {persons} personnes distinctes, patientes de {labs} laboratoires de biologie "
+            "médicale, pour des prélèvements effectués entre {first_month} et {last_month}."
+        ),
+    },
+    "note.quarantined_none": {"fr": "Toutes les lignes du fichier ont pu être lues."},
+    "note.quarantined": {
+        "fr": (
+            "Une ligne illisible (mal découpée ou tronquée) a été écartée.",
+            "{quarantined} lignes illisibles (mal découpées ou tronquées) ont été écartées.",
+        ),
+    },
+    "note.synthetic": {
+        "fr": (
+            "Attention : ce fichier est synthétique. Il a été fabriqué pour la démonstration de "
+            "l'outil, sur le modèle de la fuite de février 2021, et aucune des personnes qu'il "
+            "décrit n'existe."
+        ),
+    },
+    "note.counted_heading": {"fr": "**Ce qui a été compté.**"},
+    "note.counted_persons": {
+        "fr": (
+            "Une personne n'est comptée qu'une fois, même lorsqu'elle apparaît sur plusieurs "
+            "lignes : les lignes sont rapprochées par le numéro de sécurité sociale quand il est "
+            "valide, à défaut par le nom, le prénom et la date de naissance. Ce rapprochement se "
+            "fait sur des identifiants chiffrés ; aucun nom n'a été conservé pour l'analyse."
+        ),
+    },
+    "note.counted_place": {
+        "fr": (
+            "Le lieu de résidence, l'âge (par tranche de cinq ans) et le sexe retenus sont ceux "
+            "du dernier prélèvement de la personne. La résidence est rattachée à une commune, puis "
+            "à un département, à partir du code postal et du nom de la commune, jamais de "
+            "l'adresse précise : {located} des personnes ont ainsi pu être situées."
+        ),
+    },
+    "note.counted_categories": {
+        "fr": (
+            "Une personne est dite exposée à une catégorie de données (numéro de sécurité "
+            "sociale, téléphone, adresse électronique, mot de passe…) si au moins l'une de ses "
+            "lignes la contient. Le fichier donne {sensitive_shares}."
+        ),
+    },
+    "note.counted_mentions": {
+        "fr": (
+            "Les mentions relatives à la santé (grossesse, VIH, cancer, handicap…) sont repérées "
+            "dans les commentaires libres à l'aide d'une liste de mots-clés. Seul le nombre de "
+            "personnes concernées est publié : aucun commentaire n'est reproduit."
+        ),
+    },
+    # How the note names the most sensitive categories: the first one, then the next ones.
+    "note.sensitive_first.nir": {"fr": "le numéro de sécurité sociale de {share} des personnes"},
+    "note.sensitive_next.nir": {"fr": "le numéro de sécurité sociale pour {share}"},
+    "note.sensitive_first.phone_landline": {"fr": "un téléphone fixe de {share} des personnes"},
+    "note.sensitive_next.phone_landline": {"fr": "un téléphone fixe pour {share}"},
+    "note.sensitive_first.phone_mobile": {"fr": "un téléphone mobile de {share} des personnes"},
+    "note.sensitive_next.phone_mobile": {"fr": "un téléphone mobile pour {share}"},
+    "note.sensitive_first.email": {"fr": "une adresse e-mail de {share} des personnes"},
+    "note.sensitive_next.email": {"fr": "une adresse e-mail pour {share}"},
+    "note.sensitive_first.password": {"fr": "un mot de passe en clair de {share} des personnes"},
+    "note.sensitive_next.password": {"fr": "un mot de passe en clair pour {share}"},
+    "note.sensitive_first.blood_group": {"fr": "le groupe sanguin de {share} des personnes"},
+    "note.sensitive_next.blood_group": {"fr": "le groupe sanguin pour {share}"},
+    "note.sensitive_none": {"fr": "aucune de ces données"},
+    "note.masked_heading": {"fr": "**Ce qui a été masqué, et pourquoi.**"},
+    "note.masked_rule": {
+        "fr": (
+            "Comme l'exigent les règles du secret statistique appliquées par l'Insee et l'ATIH, "
+            "aucune case publiée ne porte sur moins de {k} personnes : une case de 1 à {k_minus} "
+            "personnes est laissée vide et signalée comme « secret statistique ». Les zéros sont "
+            "publiés tels quels."
+        ),
+    },
+    "note.masked_secondary": {
+        "fr": (
+            "Lorsqu'un total est publié à côté des cases, d'autres cases sont masquées à leur "
+            "tour pour qu'on ne puisse pas retrouver les premières par soustraction."
+        ),
+    },
+    "note.masked_count": {
+        "fr": (
+            "Au total, {suppressed} cases sur {cells} ont été masquées dans les {tables} "
+            "tableaux publiés."
+        ),
+    },
+    "note.masked_count_none": {
+        "fr": (
+            "Aucune des {cells} cases des {tables} tableaux publiés n'a eu besoin d'être "
+            "masquée."
+        ),
+    },
+    "note.masked_rounding": {
+        "fr": (
+            "Les effectifs publiés sont en outre arrondis au multiple de {rounding} le plus "
+            "proche : les cases d'un tableau ne s'additionnent donc pas toujours exactement à son "
+            "total."
+        ),
+    },
+    "note.masked_dp": {
+        "fr": (
+            "Les effectifs ont été bruités selon la méthode de la confidentialité différentielle "
+            "(paramètre epsilon = {epsilon}) : chaque chiffre publié peut s'écarter de quelques "
+            "unités du chiffre exact, ce qui empêche de déduire la présence d'une personne donnée."
+        ),
+    },
+    "note.limits_heading": {"fr": "**Les limites.**"},
+    "note.limits_linking": {
+        "fr": (
+            "Le décompte des personnes dépend de la qualité du fichier : une faute de frappe dans "
+            "un nom peut dédoubler une personne sans numéro de sécurité sociale valide, et deux "
+            "homonymes nés le même jour peuvent être confondus."
+        ),
+    },
+    "note.limits_place": {
+        "fr": (
+            "L'adresse enregistrée par le laboratoire peut être ancienne : la carte montre où "
+            "vivaient les personnes au moment de leur prélèvement, pas aujourd'hui."
+        ),
+    },
+    "note.limits_mentions": {
+        "fr": (
+            "La recherche de mots-clés ne comprend pas les phrases : elle peut manquer une "
+            "mention mal orthographiée et compter une mention niée (« pas de diabète »). Ces "
+            "chiffres sont des ordres de grandeur."
+        ),
+    },
+    "note.limits_file": {
+        "fr": (
+            "Enfin, le fichier examiné n'est peut-être qu'une partie de ce qui a fuité : ces "
+            "chiffres sont des minimums."
+        ),
+    },
+    "note.limits_left_out": {"fr": "Ce dossier ne montre pas {figures}."},
+    "note.left_out_figure": {"fr": "{figure} ({reason})"},
+    "note.reproduce_heading": {"fr": "**Reproduire.**"},
+    "note.reproduce": {
+        "fr": (
+            "Les calculs ont été faits avec leak-toolkit {version}. Le fichier source a pour "
+            "empreinte SHA-256 {sha256_short}… ; le fichier manifest.json joint liste tous les "
+            "paramètres et l'empreinte de chaque fichier publié."
+        ),
+    },
+    # --- disclosure control ----------------------------------------------------------------------
+    "disclosure.suppressed": {"fr": "secret statistique", "en": "suppressed"},
+    "disclosure.explain": {
+        "fr": (
+            "Sur {cells} cases du tableau (totaux compris), {primary} {hidden} moins de {k} "
+            "personnes (secret primaire) et {secondary} {others} pour qu'on ne puisse pas les "
+            "recalculer à partir des totaux (secret secondaire)."
+        ),
+        "en": (
+            "Of {cells} cells in the table (totals included), {primary} {hidden} fewer than {k} "
+            "people (primary suppression) and {secondary} {others} so that they cannot be "
+            "recomputed from the totals (secondary suppression)."
+        ),
+    },
+    "disclosure.hidden": {
+        "fr": ("est masquée car elle compte", "sont masquées car elles comptent"),
+        "en": ("is hidden because it counts", "are hidden because they count"),
+    },
+    "disclosure.others": {"fr": ("autre", "autres"), "en": ("more", "more")},
+    "disclosure.rounded": {
+        "fr": "Les effectifs publiés sont arrondis à {rounding} près.",
+        "en": "Published counts are rounded to the nearest {rounding}.",
+    },
+    "disclosure.dp_error": {
+        "fr": (
+            "Chaque effectif a reçu un bruit aléatoire (confidentialité différentielle, epsilon "
+            "= {epsilon}) : il s'écarte du vrai chiffre de {mean} {mean_people} en moyenne, et "
+            "de plus de {bound} {bound_people} dans moins de 5 % des cas."
+        ),
+        "en": (
+            "Each count has random noise added (differential privacy, epsilon = {epsilon}): it "
+            "is off by {mean} {mean_people} on average, and by more than {bound} in fewer than "
+            "5 % of cells."
+        ),
+    },
+    "disclosure.people": {"fr": ("personne", "personnes"), "en": ("person", "people")},
+    # --- the claims checker (French report) ------------------------------------------------------
+    "claims.verdict.supported": {"fr": "confirmé"},
+    "claims.verdict.contradicted": {"fr": "contredit"},
+    "claims.verdict.not_measurable": {"fr": "non mesurable avec ce fichier"},
+    # --- numbers in words, and lists -------------------------------------------------------------
+    "format.more_than": {"fr": "plus de {value}", "en": "more than {value}"},
+    "format.less_than": {"fr": "moins de {value}", "en": "less than {value}"},
+    "list.and": {"fr": "et", "en": "and"},
 }
 
 
-#: Every sentence of the methodology note, by key. Fields in braces are filled from the
-#: bundle's figures (``toolkit.publication.methodology.NoteFacts``).
-NOTE_TEMPLATES: dict[str, str] = {
-    "title": "## Méthodologie",
-    "file_heading": "**Le fichier.**",
-    "file": (
-        "Les chiffres publiés ici proviennent d'un fichier de {rows} lignes ayant fuité, qui "
-        "décrit {persons} personnes distinctes, patientes de {labs} laboratoires de biologie "
-        "médicale, pour des prélèvements effectués entre {first_month} et {last_month}."
-    ),
-    "quarantined_none": "Toutes les lignes du fichier ont pu être lues.",
-    "quarantined_one": "Une ligne illisible (mal découpée ou tronquée) a été écartée.",
-    "quarantined_many": (
-        "{quarantined} lignes illisibles (mal découpées ou tronquées) ont été écartées."
-    ),
-    "synthetic": (
-        "Attention : ce fichier est synthétique. Il a été fabriqué pour la démonstration de "
-        "l'outil, sur le modèle de la fuite de février 2021, et aucune des personnes qu'il "
-        "décrit n'existe."
-    ),
-    "counted_heading": "**Ce qui a été compté.**",
-    "counted_persons": (
-        "Une personne n'est comptée qu'une fois, même lorsqu'elle apparaît sur plusieurs lignes : "
-        "les lignes sont rapprochées par le numéro de sécurité sociale quand il est valide, à "
-        "défaut par le nom, le prénom et la date de naissance. Ce rapprochement se fait sur des "
-        "identifiants chiffrés ; aucun nom n'a été conservé pour l'analyse."
-    ),
-    "counted_place": (
-        "Le lieu de résidence, l'âge (par tranche de cinq ans) et le sexe retenus sont ceux du "
-        "dernier prélèvement de la personne. La résidence est rattachée à une commune, puis à un "
-        "département, à partir du code postal et du nom de la commune, jamais de l'adresse "
-        "précise : {located} des personnes ont ainsi pu être situées."
-    ),
-    "counted_categories": (
-        "Une personne est dite exposée à une catégorie de données (numéro de sécurité sociale, "
-        "téléphone, adresse électronique, mot de passe…) si au moins l'une de ses lignes la "
-        "contient. Le fichier donne {sensitive_shares}."
-    ),
-    "counted_mentions": (
-        "Les mentions relatives à la santé (grossesse, VIH, cancer, handicap…) sont repérées "
-        "dans les commentaires libres à l'aide d'une liste de mots-clés. Seul le nombre de "
-        "personnes concernées est publié : aucun commentaire n'est reproduit."
-    ),
-    "masked_heading": "**Ce qui a été masqué, et pourquoi.**",
-    "masked_rule": (
-        "Comme l'exigent les règles du secret statistique appliquées par l'Insee et l'ATIH, "
-        "aucune case publiée ne porte sur moins de {k} personnes : une case de 1 à {k_minus} "
-        "personnes est laissée vide et signalée comme « secret statistique ». Les zéros sont "
-        "publiés tels quels."
-    ),
-    "masked_secondary": (
-        "Lorsqu'un total est publié à côté des cases, d'autres cases sont masquées à leur tour "
-        "pour qu'on ne puisse pas retrouver les premières par soustraction."
-    ),
-    "masked_count": (
-        "Au total, {suppressed} cases sur {cells} ont été masquées dans les {tables} tableaux "
-        "publiés."
-    ),
-    "masked_count_none": (
-        "Aucune des {cells} cases des {tables} tableaux publiés n'a eu besoin d'être masquée."
-    ),
-    "masked_rounding": (
-        "Les effectifs publiés sont en outre arrondis au multiple de {rounding} le plus proche : "
-        "les cases d'un tableau ne s'additionnent donc pas toujours exactement à son total."
-    ),
-    "masked_dp": (
-        "Les effectifs ont été bruités selon la méthode de la confidentialité différentielle "
-        "(paramètre epsilon = {epsilon}) : chaque chiffre publié peut s'écarter de quelques "
-        "unités du chiffre exact, ce qui empêche de déduire la présence d'une personne donnée."
-    ),
-    "limits_heading": "**Les limites.**",
-    "limits_linking": (
-        "Le décompte des personnes dépend de la qualité du fichier : une faute de frappe dans un "
-        "nom peut dédoubler une personne sans numéro de sécurité sociale valide, et deux "
-        "homonymes nés le même jour peuvent être confondus."
-    ),
-    "limits_place": (
-        "L'adresse enregistrée par le laboratoire peut être ancienne : la carte montre où "
-        "vivaient les personnes au moment de leur prélèvement, pas aujourd'hui."
-    ),
-    "limits_mentions": (
-        "La recherche de mots-clés ne comprend pas les phrases : elle peut manquer une mention "
-        "mal orthographiée et compter une mention niée (« pas de diabète »). Ces chiffres sont "
-        "des ordres de grandeur."
-    ),
-    "limits_file": (
-        "Enfin, le fichier examiné n'est peut-être qu'une partie de ce qui a fuité : ces chiffres "
-        "sont des minimums."
-    ),
-    "limits_left_out": "Ce dossier ne montre pas {figures}.",
-    "reproduce_heading": "**Reproduire.**",
-    "reproduce": (
-        "Les calculs ont été faits avec leak-toolkit {version}. Le fichier source a pour "
-        "empreinte SHA-256 {sha256_short}… ; le fichier manifest.json joint liste tous les "
-        "paramètres et l'empreinte de chaque fichier publié."
-    ),
-}
-
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+def _template(key: str, lang: Lang) -> Template:
+    """The template of ``key`` in ``lang``; a KeyError naming what is missing otherwise."""
+    try:
+        entry = TEXTS[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in the catalogue") from None
+    try:
+        return entry[lang]
+    except KeyError:
+        raise KeyError(f"the text {key!r} has no {lang!r} version") from None
 
 
-MONTHS_FR: tuple[str, ...] = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+def text(key: str, /, lang: Lang = "fr", **fields: object) -> str:
+    """The text ``key`` in ``lang``, its ``{fields}`` filled (French by default)."""
+    template = _template(key, lang)
+    if isinstance(template, tuple):
+        raise KeyError(f"the text {key!r} depends on a count: use plural()")
+    return template.format(**fields)
 
-#: How the note names the most sensitive categories, with the share of persons they reach.
-NOTE_SENSITIVE: dict[str, tuple[str, str]] = {
-    "nir": ("le numéro de sécurité sociale de {share} des personnes", "le numéro de sécurité "
-            "sociale pour {share}"),
-    "phone_landline": ("un téléphone fixe de {share} des personnes",
-                       "un téléphone fixe pour {share}"),
-    "phone_mobile": ("un téléphone mobile de {share} des personnes",
-                     "un téléphone mobile pour {share}"),
-    "email": ("une adresse e-mail de {share} des personnes", "une adresse e-mail pour {share}"),
-    "password": ("un mot de passe en clair de {share} des personnes",
-                 "un mot de passe en clair pour {share}"),
-    "blood_group": ("le groupe sanguin de {share} des personnes", "le groupe sanguin pour {share}"),
-}  # fmt: skip
 
+def is_singular(n: float, lang: Lang = "fr") -> bool:
+    """Whether a count takes the singular: below 2 in French (0, 1, 1,5), exactly 1 in English."""
+    return abs(n) < 2 if lang == "fr" else n == 1
+
+
+def plural(key: str, count: float, /, lang: Lang = "fr", **fields: object) -> str:
+    """The singular or plural form of ``key`` for ``count``, its ``{fields}`` filled.
+
+    The count is only used to choose the form: pass it formatted as a field if the text shows it.
+    """
+    template = _template(key, lang)
+    if not isinstance(template, tuple):
+        raise KeyError(f"the text {key!r} does not depend on a count: use text()")
+    singular, many = template
+    return (singular if is_singular(count, lang) else many).format(**fields)
+
+
+def texts(prefix: str, lang: Lang = "fr") -> dict[str, str]:
+    """Every text under ``prefix`` (one level down), by the rest of its key: a table of labels."""
+    start = prefix + "."
+    found = {
+        key[len(start) :]: text(key, lang)
+        for key in TEXTS
+        if key.startswith(start) and "." not in key[len(start) :]
+    }
+    if not found:
+        raise KeyError(f"no text under {prefix!r} in the catalogue")
+    return found
+
+
+def enumeration(items: Sequence[str], lang: Lang = "fr") -> str:
+    """Items as a sentence lists them: "a, b et c" / "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {text('list.and', lang)} " + items[-1]
 
 
 def _literals(template: str) -> Iterator[str]:
@@ -224,29 +677,27 @@ def _literals(template: str) -> Iterator[str]:
 
 
 def public_texts() -> list[str]:
-    """Every text of this catalogue, fields removed (the tripwire's public vocabulary)."""
-    texts: list[str] = list(MONTHS_FR)
-    for table in CHART_TEXT.values():
-        for template in table.values():
-            texts.extend(_literals(template))
-    sensitive = (t for pair in NOTE_SENSITIVE.values() for t in pair)
-    for template in [*NOTE_TEMPLATES.values(), *sensitive]:
-        texts.extend(_literals(template))
-    return texts
+    """Every text of the catalogue, in every language and form, its fields removed.
+
+    These are the toolkit's own words: the tripwire never searches them as identifiers.
+    """
+    found: list[str] = []
+    for entry in TEXTS.values():
+        for template in entry.values():
+            for form in template if isinstance(template, tuple) else (template,):
+                found.extend(_literals(form))
+    return found
 
 
-#: Modules that still write words of their own, outside this catalogue (read as text, not
-#: imported: the catalogue sits below every layer that uses it).
-_MODULES_WITH_WORDS = ("publication/charts",)
-
-
-def source_literals() -> list[str]:
-    """Every string literal of the modules that still hold words of their own."""
-    package = Path(__file__).resolve().parents[1]
-    texts = []
-    for folder in _MODULES_WITH_WORDS:
-        for path in sorted((package / folder).glob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    texts.append(node.value)
-    return texts
+__all__ = [
+    "BILINGUAL",
+    "LANGUAGES",
+    "TEXTS",
+    "Template",
+    "enumeration",
+    "is_singular",
+    "plural",
+    "public_texts",
+    "text",
+    "texts",
+]

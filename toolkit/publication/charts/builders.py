@@ -4,7 +4,9 @@ Each builder accepts the raw aggregate of ``toolkit.safe.exposure`` or its discl
 version (count nullable, ``<count>_suppressed``, ``<count>_reason``). A suppressed count is
 drawn in grey with its marker ("< 11", "secret"), never as zero, and the derived columns that
 would give it back (share, rate) are blanked. Titles, axes and legends are set explicitly so
-that no English auto-title ("Sum of …", "count") reaches the page.
+that no English auto-title ("Sum of …", "count") reaches the page. Their words come from the
+text catalogue (``toolkit.shared.text``, keys ``chart.*``), their numbers and dates from the
+formatter (``toolkit.shared.formatting``).
 """
 
 from __future__ import annotations
@@ -21,18 +23,25 @@ from toolkit.publication.charts.theme import (
     BASE,
     HEIGHT,
     INK,
-    LOCALES,
     MUTED,
     RAMP,
     SUPPRESSED,
     WIDTH,
     finish,
     footnotes,
-    text,
     with_suppression,
 )
 from toolkit.shared import reference
 from toolkit.shared.errors import InputError, ToolkitError
+from toolkit.shared.formatting import (
+    day_short,
+    month_short,
+    number,
+    number_expr,
+    percent,
+    percent_expr,
+)
+from toolkit.shared.text import plural, text
 from toolkit.shared.vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -69,22 +78,6 @@ def collect(data: Frame, chart: str, required: Sequence[str]) -> pl.DataFrame:
     return frame
 
 
-def month_label(day: dt.date, lang: Lang) -> str:
-    """A month as the locale writes it short: "oct. 2020" / "Oct 2020"."""
-    return f"{LOCALES[lang]['time']['shortMonths'][day.month - 1]} {day.year}"
-
-
-def day_label(day: dt.date, lang: Lang) -> str:
-    """A date as the locale writes it short: "23 févr. 2021" / "Feb 23, 2021"."""
-    month = LOCALES[lang]["time"]["shortMonths"][day.month - 1]
-    return f"{day.day} {month} {day.year}" if lang == "fr" else f"{month} {day.day}, {day.year}"
-
-
-def _colon(lang: Lang) -> str:
-    # French typography puts a no-break space before the colon.
-    return "\u00a0: " if lang == "fr" else ": "
-
-
 def _iso(column: str) -> pl.Expr:
     # Date-only ISO strings are read as UTC by Vega and shown on a UTC scale: the same pixels
     # whatever the time zone of the machine or the reader's browser.
@@ -98,33 +91,6 @@ def _labels(column: str, labels: dict[str, str]) -> pl.Expr:
 def _count_axis(title: str, fmt: str = ",d") -> alt.Axis:
     return alt.Axis(title=title, format=fmt, tickCount=5, titleAngle=0, titleAlign="left",
                     titleAnchor="end", titleY=-10, titleX=0)
-
-
-def number(n: int, lang: Lang) -> str:
-    """A whole number grouped as the locale does it: "491\u00a0840" / "491,840"."""
-    return f"{n:,}".replace(",", LOCALES[lang]["number"]["thousands"])
-
-
-def percent(share: float, lang: Lang) -> str:
-    """A share as a whole percentage: "56\u202f%" / "56%"."""
-    return f"{share * 100:.0f}{LOCALES[lang]['number'].get('percent', '%')}"
-
-
-def number_expr(expr: pl.Expr, lang: Lang) -> pl.Expr:
-    """:func:`number` as a Polars expression (whole, non-negative counts)."""
-    separator = LOCALES[lang]["number"]["thousands"]
-    # Group digits from the right: reverse, add a separator after every three, reverse back.
-    return (
-        expr.round(0).cast(pl.Int64).cast(pl.String).str.reverse()
-        .str.replace_all(r"(\d{3})", "${1}" + separator)
-        .str.strip_chars_end(separator).str.reverse()
-    )
-
-
-def percent_expr(expr: pl.Expr, lang: Lang) -> pl.Expr:
-    """:func:`percent` as a Polars expression."""
-    sign = LOCALES[lang]["number"].get("percent", "%")
-    return (expr * 100).round(0).cast(pl.Int64).cast(pl.String) + pl.lit(sign)
 
 
 def nice_steps(high: float | None) -> list[int]:
@@ -205,7 +171,8 @@ def timeline_chart(
     x_scale = alt.Scale(type="utc", domain=domain)
     x_axis = alt.Axis(title=None, format="%Y", tickCount={"interval": "year", "step": 1},
                       labelAlign="left", labelPadding=4)
-    count_title = text(count, lang) if count in ("records", "persons") else count
+    count_titles = {"records": text("chart.records", lang), "persons": text("chart.persons", lang)}
+    count_title = count_titles.get(count, count)
     counted = frame.filter(pl.col("suppressed").not_())
 
     if by == "lab":
@@ -226,23 +193,21 @@ def timeline_chart(
                 x=alt.X("utcyearmonth(month):T", scale=x_scale), y=y
             ),
         )
-        subtitle = (
-            f"{count_title} par mois et par laboratoire" if lang == "fr"
-            else f"{count_title} per month and laboratory"
-        )
+        subtitle = text("chart.timeline.subtitle_lab", lang, count=count_title)
     else:
         y = alt.Y(f"{count}:Q", axis=_count_axis(count_title), scale=alt.Scale(nice=True))
         x = alt.X("month:T", scale=x_scale, axis=x_axis)
         if by == "departement":
             names = departement_labels(frame["departement"].unique().drop_nulls().to_list())
             counted = counted.with_columns(
-                _labels("departement", names).fill_null(text("not_located", lang)).alias("name")
+                _labels("departement", names).fill_null(text("chart.not_located", lang))
+                .alias("name")
             )
             series = alt.Chart(counted).mark_line(interpolate="linear").encode(
                 x=x, y=y,
-                color=alt.Color("name:N", title=text("departement", lang),
+                color=alt.Color("name:N", title=text("chart.departement", lang),
                                 sort=[*(names[c] for c in sorted(names)),
-                                      text("not_located", lang)],
+                                      text("chart.not_located", lang)],
                                 legend=alt.Legend(columns=3, direction="horizontal")),
             )
         else:
@@ -261,12 +226,11 @@ def timeline_chart(
             series,
         )
         height = HEIGHT
-        subtitle = (
-            f"{count_title} par mois de prélèvement" if lang == "fr"
-            else f"{count_title} per month of sample"
-        )
-        if by == "departement":
-            subtitle += " et par département" if lang == "fr" else " and département"
+        subtitle = text(
+            "chart.timeline.subtitle_departement" if by == "departement"
+            else "chart.timeline.subtitle",
+            lang, count=count_title,
+        )  # fmt: skip
 
     events = pl.DataFrame(
         {
@@ -277,8 +241,8 @@ def timeline_chart(
                 first_report.isoformat(),
             ],
             "label": [
-                text("end_of_data", lang) + _colon(lang) + month_label(last, lang),
-                text("first_report", lang) + _colon(lang) + day_label(first_report, lang),
+                text("chart.timeline.end_of_data", lang, month=month_short(last, lang)),
+                text("chart.timeline.first_report", lang, day=day_short(first_report, lang)),
             ],
             "row": [0, 1],
         }
@@ -296,23 +260,14 @@ def timeline_chart(
     )
 
     total = int(counted[count].sum())
-    title = (
-        f"Des prélèvements de {first.year} à {last.year}" if lang == "fr"
-        else f"Samples from {first.year} to {last.year}"
-    )
+    title = text("chart.timeline.title", lang, first=first.year, last=last.year)
     peak = counted.sort(count, descending=True)["month"].head(1).to_list()
-    peak_month = month_label(dt.date.fromisoformat(peak[0]), lang) if peak else "-"
-    alt_text = (
-        f"Chronologie : {number(total, lang)} {count_title.lower()} par mois, de "
-        f"{month_label(first, lang)} à {month_label(last, lang)}, avec un maximum en "
-        f"{peak_month}. Les données s'arrêtent en {month_label(last, lang)} ; la fuite a été "
-        f"signalée le {day_label(first_report, lang)}."
-        if lang == "fr"
-        else f"Timeline: {number(total, lang)} {count_title.lower()} by month, from "
-        f"{month_label(first, lang)} to {month_label(last, lang)}, peaking in {peak_month}. "
-        f"The data end in {month_label(last, lang)}; the leak was first reported on "
-        f"{day_label(first_report, lang)}."
-    )
+    peak_month = month_short(dt.date.fromisoformat(peak[0]), lang) if peak else "-"
+    alt_text = text(
+        "chart.timeline.alt", lang, total=number(total, lang), counted=count_title.lower(),
+        first=month_short(first, lang), last=month_short(last, lang), peak=peak_month,
+        reported=day_short(first_report, lang),
+    )  # fmt: skip
     return finish(
         body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang, source=source,
         notes=footnotes([frame], lang=lang, k=k),
@@ -344,7 +299,7 @@ def lab_windows_chart(
                             labelAlign="left", grid=True, orient="top"))
     bars = alt.Chart(frame.filter(pl.col("suppressed").not_())).mark_bar(cornerRadius=1).encode(
         x=x, x2="last_sample:T", y=y,
-        size=alt.Size("persons:Q", title=text("persons", lang),
+        size=alt.Size("persons:Q", title=text("chart.persons", lang),
                       scale=alt.Scale(range=[2, 15], zero=True),
                       legend=alt.Legend(format=",d", symbolType="square",
                                         values=nice_steps(frame["persons"].max()))),
@@ -359,28 +314,14 @@ def lab_windows_chart(
     body = alt.layer(bars, masked, labels).properties(width=WIDTH, height=height)
     counted = frame.filter(pl.col("suppressed").not_())
     biggest = counted.sort("persons", descending=True).head(1)
-    title = (
-        f"{len(order)} laboratoires\u00a0: la période couverte par chacun" if lang == "fr"
-        else f"{len(order)} laboratories: the period each one covers"
-    )
-    subtitle = (
-        "Du premier au dernier prélèvement présent dans le fichier ; épaisseur : personnes exposées"
-        if lang == "fr"
-        else "From the first to the last sample in the file; thickness: people exposed"
-    )
+    title = plural("chart.lab_windows.title", len(order), lang, n=len(order))
+    subtitle = text("chart.lab_windows.subtitle", lang)
     lead = (
-        f" Le plus gros, {biggest['lab'][0]}, expose {number(biggest['persons'][0], lang)} "
-        "personnes." if lang == "fr" and biggest.height
-        else f" The largest, {biggest['lab'][0]}, exposes {number(biggest['persons'][0], lang)} "
-        "people." if biggest.height else ""
-    )
-    alt_text = (
-        f"Barres horizontales : pour chacun des {len(order)} laboratoires, la période entre son "
-        f"premier et son dernier prélèvement dans le fichier.{lead}"
-        if lang == "fr"
-        else f"Horizontal bars: for each of the {len(order)} laboratories, the period between "
-        f"its first and last sample in the file.{lead}"
-    )
+        text("chart.lab_windows.lead", lang, lab=biggest["lab"][0],
+             persons=number(biggest["persons"][0], lang))
+        if biggest.height else ""
+    )  # fmt: skip
+    alt_text = plural("chart.lab_windows.alt", len(order), lang, n=len(order), lead=lead)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -392,7 +333,7 @@ def _health_colour(lang: Lang) -> alt.Color:
     return alt.Color(
         "kind:N",
         title=None,
-        scale=alt.Scale(domain=[text("health", lang), text("not_health", lang)],
+        scale=alt.Scale(domain=[text("chart.health", lang), text("chart.not_health", lang)],
                         range=[ACCENT, BASE]),
     )
 
@@ -415,7 +356,8 @@ def categories_chart(
     ).with_columns(
         name=_labels("category", CATEGORY_LABELS[lang]),
         kind=pl.when(pl.col("category").is_in(sorted(HEALTH_CATEGORIES)))
-        .then(pl.lit(text("health", lang))).otherwise(pl.lit(text("not_health", lang))),
+        .then(pl.lit(text("chart.health", lang)))
+        .otherwise(pl.lit(text("chart.not_health", lang))),
         label=pl.coalesce(
             pl.col("marker"),
             percent_expr(pl.col("share"), lang)
@@ -425,7 +367,7 @@ def categories_chart(
     frame = frame.with_columns(label_x=pl.col("share").fill_null(0))
     order = frame["name"].to_list()
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
-    x = alt.X("share:Q", title=text("share", lang), scale=alt.Scale(domain=[0, 1]),
+    x = alt.X("share:Q", title=text("chart.share", lang), scale=alt.Scale(domain=[0, 1]),
               axis=alt.Axis(format=".0%", tickCount=5, orient="top"))
     bars = alt.Chart(frame).mark_bar(height={"band": 0.7}).encode(
         x=x, y=y, color=_health_colour(lang)
@@ -442,21 +384,13 @@ def categories_chart(
     health_text = ", ".join(
         f"{n} ({percent(v, lang)})" for n, v in zip(health["name"], health["share"], strict=True)
     )
-    title = "Ce qui a fuité" if lang == "fr" else "What was leaked"
-    subtitle = (
-        "Part des personnes exposées, par type de donnée ; en rouge, données de santé"
-        if lang == "fr" else "Share of people exposed, by kind of data; in red, health data"
-    )
-    alt_text = (
-        f"Barres horizontales : part des personnes exposées pour {len(order)} types de données, "
-        f"de {order[0]} ({percent(frame['share'][0] or 0, lang)}) à {order[-1]}. "
-        "Données de santé : "
-        f"{health_text or 'aucune'}."
-        if lang == "fr"
-        else f"Horizontal bars: share of people exposed for {len(order)} kinds of data, from "
-        f"{order[0]} ({percent(frame['share'][0] or 0, lang)}) to {order[-1]}. "
-        f"Health data: {health_text or 'none'}."
-    )
+    title = text("chart.categories.title", lang)
+    subtitle = text("chart.categories.subtitle", lang)
+    alt_text = text(
+        "chart.categories.alt", lang, n=len(order), first=order[0],
+        share=percent(frame["share"][0] or 0, lang), last=order[-1],
+        health=health_text or text("chart.categories.no_health", lang),
+    )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -521,26 +455,17 @@ def category_year_chart(
     body = _heatmap(
         frame, row="name", column="year", value=value, row_order=order,
         value_format=".0%" if value == "share" else ",d",
-        value_title=text(value, lang), column_title=None, highlight=highlight,
+        value_title=text("chart.share" if value == "share" else "chart.persons", lang),
+        column_title=None, highlight=highlight,
     )
     years = sorted(frame["year"].unique().to_list())
-    title = ("Les données exposées, année par année" if lang == "fr"
-             else "Data exposed, year by year")
-    subtitle = (
-        ("Part des personnes de l'année" if value == "share" else "Personnes")
-        + " exposées par type de donnée ; en rouge, données de santé"
-        if lang == "fr"
-        else ("Share of the year's people" if value == "share" else "People")
-        + " exposed by kind of data; in red, health data"
-    )
-    alt_text = (
-        f"Tableau coloré : {len(order)} types de données en lignes, années {years[0]} à "
-        f"{years[-1]} en colonnes ; plus la case est foncée, plus la part des personnes exposées "
-        "est grande."
-        if lang == "fr"
-        else f"Heatmap: {len(order)} kinds of data in rows, years {years[0]} to {years[-1]} in "
-        "columns; the darker the cell, the larger the share of people exposed."
-    )
+    title = text("chart.category_year.title", lang)
+    subtitle = text(
+        "chart.category_year.subtitle_share" if value == "share"
+        else "chart.category_year.subtitle_persons",
+        lang,
+    )  # fmt: skip
+    alt_text = text("chart.category_year.alt", lang, n=len(order), first=years[0], last=years[-1])
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -555,7 +480,7 @@ def co_exposure_chart(
         frame = frame.with_columns(rank=pl.col("persons").rank("ordinal", descending=True))
     frame = frame.sort("rank").with_columns(pl.col("rank").cast(pl.Int64))
     # co_exposure adds one pseudo-category: any health mention in the free text.
-    labels = CATEGORY_LABELS[lang] | {"health_mention": text("health_mention", lang)}
+    labels = CATEGORY_LABELS[lang] | {"health_mention": text("chart.health_mention", lang)}
     members = frame.select("rank", pl.col("combination").str.split("+").alias("category")).explode(
         "category"
     )
@@ -572,7 +497,7 @@ def co_exposure_chart(
     x = alt.X("rank:O", sort=ranks, title=None, axis=None, scale=alt.Scale(paddingInner=0.25))
     width = max(300, min(WIDTH, 30 * len(ranks)))
     bars = alt.Chart(frame.filter(pl.col("suppressed").not_())).mark_bar().encode(
-        x=x, y=alt.Y("persons:Q", axis=_count_axis(text("persons", lang)))
+        x=x, y=alt.Y("persons:Q", axis=_count_axis(text("chart.persons", lang)))
     )
     masked = alt.Chart(frame.filter(pl.col("suppressed"))).mark_text(
         angle=270, align="left", color=MUTED, fontStyle="italic", fontSize=10
@@ -602,21 +527,12 @@ def co_exposure_chart(
         " + ".join(labels.get(c, c) for c in best["combination"][0].split("+"))
         if best.height else "-"
     )
-    title = ("Quelles données fuitent ensemble" if lang == "fr"
-             else "Which data leaked together")
-    subtitle = (
-        f"Personnes par combinaison de données exposées ({len(ranks)} plus fréquentes)"
-        if lang == "fr" else f"People by combination of data exposed (top {len(ranks)})"
-    )
-    alt_text = (
-        f"Diagramme en barres et matrice de points : les {len(ranks)} combinaisons de données "
-        f"les plus fréquentes. La première, {best_text}, concerne "
-        f"{number(best['persons'][0], lang) if best.height else '-'} personnes."
-        if lang == "fr"
-        else f"Bar chart with a dot matrix: the {len(ranks)} most frequent combinations of data. "
-        f"The first, {best_text}, concerns "
-        f"{number(best['persons'][0], lang) if best.height else '-'} people."
-    )
+    title = text("chart.co_exposure.title", lang)
+    subtitle = text("chart.co_exposure.subtitle", lang, n=len(ranks))
+    alt_text = text(
+        "chart.co_exposure.alt", lang, n=len(ranks), best=best_text,
+        persons=number(best["persons"][0], lang) if best.height else "-",
+    )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -636,13 +552,12 @@ def health_mentions_chart(
         ["persons", "name"], descending=[True, False]
     )
     order = totals["name"].to_list()
-    title = ("Des données de santé dans les commentaires" if lang == "fr"
-             else "Health data in the comments")
+    title = text("chart.health_mentions.title", lang)
     if by:
         frame = frame.with_columns(pl.col(by).cast(pl.String))
         body = _heatmap(
             frame, row="name", column=by, value="persons", row_order=order, value_format=",d",
-            value_title=text("persons", lang), column_title=None, highlight=[],
+            value_title=text("chart.persons", lang), column_title=None, highlight=[],
         )
     else:
         frame = frame.with_columns(
@@ -651,7 +566,7 @@ def health_mentions_chart(
         )
         y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
         bars = alt.Chart(frame).mark_bar(color=ACCENT, height={"band": 0.7}).encode(
-            x=alt.X("persons:Q", axis=alt.Axis(title=text("persons", lang), format=",d",
+            x=alt.X("persons:Q", axis=alt.Axis(title=text("chart.persons", lang), format=",d",
                                                tickCount=5, orient="top")),
             y=y,
         )
@@ -660,18 +575,9 @@ def health_mentions_chart(
             color=alt.condition("datum.suppressed", alt.value(MUTED), alt.value("#222222")),
         )
         body = alt.layer(bars, labels).properties(width=WIDTH - 160, height=24 * len(order))
-    subtitle = (
-        "Personnes dont un commentaire libre mentionne…" if lang == "fr"
-        else "People whose free-text comment mentions…"
-    )
+    subtitle = text("chart.health_mentions.subtitle", lang)
     first = totals.head(1)
-    alt_text = (
-        f"Barres : personnes dont un commentaire mentionne une donnée de santé, pour "
-        f"{len(order)} types de mention ; la plus fréquente est « {first['name'][0]} »."
-        if lang == "fr"
-        else f"Bars: people whose comment mentions health data, for {len(order)} kinds of "
-        f"mention; the most frequent is “{first['name'][0]}”."
-    )
+    alt_text = text("chart.health_mentions.alt", lang, n=len(order), first=first["name"][0])
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -693,9 +599,9 @@ def pyramid_chart(
     y = alt.Y("age_band:N", sort=bands, title=None, axis=None)
     half = (WIDTH - 60) // 2
 
-    def side(sex: str, colour: str, reverse: bool) -> alt.LayerChart:
+    def side(sex: str, title: str, colour: str, reverse: bool) -> alt.LayerChart:
         rows = frame.filter(pl.col("sex") == sex)
-        x = alt.X("persons:Q", title=text("women" if sex == "F" else "men", lang),
+        x = alt.X("persons:Q", title=title,
                   scale=alt.Scale(domain=[0, high], reverse=reverse),
                   axis=alt.Axis(format=",d", tickCount=4, orient="top", titleFontWeight="bold",
                                 titleColor=colour))
@@ -711,19 +617,20 @@ def pyramid_chart(
     middle = alt.Chart(pl.DataFrame({"age_band": bands})).mark_text(fontSize=11).encode(
         y=y, text="age_band:N"
     ).properties(width=44, height=22 * len(bands))
-    body = alt.hconcat(side("M", "#6a9a7f", True), middle, side("F", BASE, False), spacing=2)
+    body = alt.hconcat(
+        side("M", text("chart.men", lang), "#6a9a7f", True),
+        middle,
+        side("F", text("chart.women", lang), BASE, False),
+        spacing=2,
+    )
     women = int(frame.filter(pl.col("sex") == "F")["persons"].sum())
     men = int(frame.filter(pl.col("sex") == "M")["persons"].sum())
-    title = "Qui est exposé" if lang == "fr" else "Who is exposed"
-    subtitle = ("Personnes par tranche d'âge et par sexe" if lang == "fr"
-                else "People by age band and sex")
-    alt_text = (
-        f"Pyramide des âges : {number(women, lang)} femmes et {number(men, lang)} hommes, par "
-        f"tranche d'âge de {bands[-1]} à {bands[0]} ans."
-        if lang == "fr"
-        else f"Age pyramid: {number(women, lang)} women and {number(men, lang)} men, by age band "
-        f"from {bands[-1]} to {bands[0]}."
-    )
+    title = text("chart.pyramid.title", lang)
+    subtitle = text("chart.pyramid.subtitle", lang)
+    alt_text = text(
+        "chart.pyramid.alt", lang, women=number(women, lang), men=number(men, lang),
+        youngest=bands[-1], oldest=bands[0],
+    )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -734,15 +641,15 @@ def distance_chart(
     """Distribution of the distance from home (commune) to lab, in the table's band order."""
     frame = collect(data, "distance", ["band", "persons"])
     frame = with_suppression(frame, "persons", keys=("band",), lang=lang, k=k).with_columns(
-        _labels("band", {"unknown": text("unknown", lang)}).alias("band"),
+        _labels("band", {"unknown": text("chart.unknown", lang)}).alias("band"),
         label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
         label_y=pl.col("persons").fill_null(0),
     )
     order = frame["band"].to_list()
-    x = alt.X("band:N", sort=order, title=text("distance", lang),
+    x = alt.X("band:N", sort=order, title=text("chart.distance", lang),
               axis=alt.Axis(labelAngle=0, titleFontWeight="normal"))
     bars = alt.Chart(frame).mark_bar(width={"band": 0.75}).encode(
-        x=x, y=alt.Y("persons:Q", axis=_count_axis(text("persons", lang)))
+        x=x, y=alt.Y("persons:Q", axis=_count_axis(text("chart.persons", lang)))
     )
     labels = alt.Chart(frame).mark_text(baseline="bottom", dy=-3).encode(
         x=x, y="label_y:Q", text="label:N",
@@ -750,16 +657,11 @@ def distance_chart(
     )
     body = alt.layer(bars, labels).properties(width=WIDTH, height=HEIGHT - 60)
     top = frame.sort("persons", descending=True, nulls_last=True).head(1)
-    title = ("À quelle distance du laboratoire" if lang == "fr"
-             else "How far from the laboratory")
-    subtitle = ("Personnes par distance entre la commune de résidence et le laboratoire"
-                if lang == "fr" else "People by distance between home town and laboratory")
-    alt_text = (
-        f"Barres : personnes par tranche de distance au laboratoire ({len(order)} tranches, "
-        f"de {order[0]} à {order[-1]}) ; la plus fréquente est {top['band'][0]}."
-        if lang == "fr"
-        else f"Bars: people by distance band to the laboratory ({len(order)} bands, from "
-        f"{order[0]} to {order[-1]}); the most frequent is {top['band'][0]}."
-    )
+    title = text("chart.distance.title", lang)
+    subtitle = text("chart.distance.subtitle", lang)
+    alt_text = text(
+        "chart.distance.alt", lang, n=len(order), first=order[0], last=order[-1],
+        top=top["band"][0],
+    )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))

@@ -3,7 +3,8 @@
 Shapes come from ``toolkit.shared.reference`` (or are passed in, for tests and other leaks). Every
 polygon is re-oriented clockwise before it reaches Vega, since d3-geo reads a counter-clockwise
 exterior ring as "the whole globe minus this shape" and floods the frame. The projection is
-conic conformal with the parallels of Lambert-93, the official projection of France.
+conic conformal with the parallels of Lambert-93, the official projection of France. Titles,
+legends and alt texts are the ``map.*`` and ``chart.*`` texts of ``toolkit.shared.text``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import polars as pl
 import shapely
 
-from toolkit.publication.charts.builders import Frame, collect, nice_steps, number_expr
+from toolkit.publication.charts.builders import Frame, collect, nice_steps
 from toolkit.publication.charts.theme import (
     INK,
     MUTED,
@@ -26,11 +27,12 @@ from toolkit.publication.charts.theme import (
     SUPPRESSED,
     finish,
     footnotes,
-    text,
     with_suppression,
 )
 from toolkit.shared import reference
 from toolkit.shared.errors import InputError
+from toolkit.shared.formatting import number_expr
+from toolkit.shared.text import text
 from toolkit.shared.vocabulary import Lang
 
 #: Regions drawn around the leak: Bretagne, Normandie, Pays de la Loire, Centre-Val de Loire,
@@ -121,7 +123,7 @@ def _choropleth(
     data: alt.InlineData, *, measure: Measure, lang: Lang, scale: alt.Scale, stroke: float
 ) -> alt.LayerChart:
     """Shapes without data in pale grey, suppressed ones in grey, the others by value."""
-    title = text("per_100k", lang) if measure == "per_100k" else text("persons", lang)
+    title = text("chart.per_100k" if measure == "per_100k" else "chart.persons", lang)
     base = alt.Chart(data).mark_geoshape(fill=NO_DATA, stroke="white", strokeWidth=stroke)
     valued = (
         alt.Chart(data)
@@ -206,7 +208,7 @@ def departement_map(
             .mark_circle(color="#e0a030", stroke=INK, strokeWidth=0.8, opacity=0.85)
             .encode(
                 longitude="lon:Q", latitude="lat:Q",
-                size=alt.Size("persons:Q", title=text("lab_persons", lang),
+                size=alt.Size("persons:Q", title=text("chart.lab_persons", lang),
                               scale=alt.Scale(range=[20, 600]),
                               legend=alt.Legend(
                                   format=",d", values=nice_steps(lab_frame["persons"].max()),
@@ -229,33 +231,18 @@ def departement_map(
     )
     top_text = f"{top_name[0] if top_name else top['departement'][0]}" if top.height else "-"
     rate = measure == "per_100k"
-    title = (
-        ("Rapporté à la population" if rate else "Où vivent les personnes exposées")
-        if lang == "fr"
-        else ("Relative to population" if rate else "Where the people exposed live")
+    title = text(
+        "map.departements.title_rate" if rate else "map.departements.title_persons", lang
     )
-    subtitle = (
-        ("Personnes exposées pour 100 000 habitants" if rate else "Personnes exposées")
-        + ", par département de résidence ; en gris clair, aucune donnée"
-        + (" ; cercles : laboratoires, selon les personnes exposées" if labs is not None else "")
-        if lang == "fr"
-        else ("People exposed per 100,000 inhabitants" if rate else "People exposed")
-        + ", by département of residence; pale grey: no data"
-        + ("; circles: laboratories, sized by people exposed" if labs is not None else "")
+    subtitle = text(
+        "map.departements.subtitle_rate" if rate else "map.departements.subtitle_persons", lang
     )
-    alt_text = (
-        f"Carte du nord-ouest de la France : {counted.height} départements où résident des "
-        f"personnes exposées, colorés selon "
-        f"{'le nombre de personnes pour 100 000 habitants' if rate else 'le nombre de personnes'}"
-        f" ; le plus touché est {top_text}"
-        f" ({top['label'][0] if top.height else '-'}"
-        f"{' pour 100 000 habitants' if rate else ' personnes'})."
-        if lang == "fr"
-        else f"Map of north-western France: {counted.height} départements where people exposed "
-        f"live, coloured by {'people per 100,000 inhabitants' if rate else 'number of people'}; "
-        f"the most affected is {top_text} ({top['label'][0] if top.height else '-'}"
-        f"{' per 100,000 inhabitants' if rate else ' people'})."
-    )
+    if labs is not None:
+        subtitle = text("map.departements.subtitle_labs", lang, subtitle=subtitle)
+    alt_text = text(
+        "map.departements.alt_rate" if rate else "map.departements.alt_persons", lang,
+        n=counted.height, top=top_text, value=top["label"][0] if top.height else "-",
+    )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame, *lab_frames], lang=lang, k=k))
 
@@ -302,22 +289,10 @@ def commune_map(
         ),
     ).project(**PROJECTION).properties(width=600, height=380)
     counted = frame.filter(pl.col("suppressed").not_())
-    title = ("Commune par commune" if lang == "fr" else "Town by town")
+    title = text("map.communes.title", lang)
     dep_list = ", ".join(deps)
-    subtitle = (
-        f"Personnes exposées pour 100 000 habitants dans les départements {dep_list} ; "
-        "en gris clair, aucune donnée"
-        if lang == "fr"
-        else f"People exposed per 100,000 inhabitants in départements {dep_list}; "
-        "pale grey: no data"
-    )
-    alt_text = (
-        f"Carte des communes des départements {dep_list} : {counted.height} communes avec des "
-        f"personnes exposées, colorées selon leur nombre pour 100 000 habitants."
-        if lang == "fr"
-        else f"Map of the towns of départements {dep_list}: {counted.height} towns with people "
-        "exposed, coloured by their number per 100,000 inhabitants."
-    )
+    subtitle = text("map.communes.subtitle", lang, departements=dep_list)
+    alt_text = text("map.communes.alt", lang, departements=dep_list, n=counted.height)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 

@@ -17,7 +17,7 @@ import polars as pl
 
 from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import LOCALES
-from toolkit.shared.text import CHART_TEXT as TEXT
+from toolkit.shared.text import LANGUAGES, text
 from toolkit.shared.vocabulary import Lang
 
 #: Readable sans-serif stack; unquoted names only (a name starting with a digit breaks it).
@@ -43,16 +43,11 @@ CATEGORICAL = ["#3b5b75", "#e0a030", "#6a9a7f", "#8c6bb1", "#9c9c9c", "#4fa3c7",
 WIDTH = 620
 HEIGHT = 320
 
+
 def check_lang(lang: str) -> None:
     """Refuse a chart language other than French or English, in one line."""
-    if lang not in TEXT:
+    if lang not in LANGUAGES:
         raise InputError(f"unknown chart language {lang!r}: use 'fr' or 'en'")
-
-
-def text(key: str, lang: Lang) -> str:
-    """One fixed word or phrase of the charts, in the chosen language."""
-    check_lang(lang)
-    return TEXT[lang][key]
 
 
 def config(lang: Lang) -> dict[str, Any]:
@@ -140,7 +135,7 @@ def with_suppression(
     )
     reasons = [c for c in frame.columns if c.endswith("_reason")]
     secondary = any((frame[r] == "secondary").any() for r in reasons)
-    marker = text("marker_secondary", lang) if secondary else f"< {k}"
+    marker = text("chart.marker_secondary", lang) if secondary else f"< {k}"
     values = [c for c in (count, *derived) if c in frame.columns]
     return frame.select(
         *[c for c in keys if c in frame.columns],
@@ -161,9 +156,9 @@ def footnotes(frames: list[pl.DataFrame], *, lang: Lang, k: int) -> list[str]:
             markers.update(m for m in frame["marker"].unique().to_list() if m is not None)
     notes = []
     if f"< {k}" in markers:
-        notes.append(text("note_primary", lang).format(k=k))
-    if text("marker_secondary", lang) in markers:
-        notes.append(text("note_secondary", lang).format(k=k))
+        notes.append(text("chart.note_primary", lang, k=k))
+    if text("chart.marker_secondary", lang) in markers:
+        notes.append(text("chart.note_secondary", lang, k=k))
     return notes
 
 
@@ -189,7 +184,7 @@ def finish(
             french_spacing(subtitle) if isinstance(subtitle, str)
             else [french_spacing(line) for line in subtitle]
         )
-    footer_lines = [source or text("source", lang), *(notes or [])]
+    footer_lines = [source or text("chart.source", lang), *(notes or [])]
     footer = (
         alt.Chart(alt.Data(values=[{}]))
         .mark_text(
