@@ -182,8 +182,8 @@ def test_a_hit_names_the_file_and_the_kind_but_never_the_value(identifiers):
         tripwire.scan({"a.csv": b"ok", "b.md": b"Mme KERVAREC"}, identifiers)
     message = str(caught.value)
     assert message == (
-        "export aborted, nothing written: b.md contains a surname from the input "
-        "(personal data must never be published)"
+        "export aborted, nothing written: b.md contains a surname from the input in its "
+        "visible text (personal data must never be published)"
     )
     assert "kervarec" not in message.lower()
 
@@ -228,3 +228,96 @@ def test_file_names_with_folders_are_refused(tmp_path, identifiers):
 def test_scanning_without_identifiers_is_refused():
     with pytest.raises(InputError):
         tripwire.scan({"a.csv": b"1"}, None)  # type: ignore[arg-type]
+
+
+# --- no way around it, and no false alarm (issue: the tripwire can be walked around) ----------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2 84 07 56 249 792 18",
+        "2-84-07-56-249-792-18",
+        "2.84.07.56.249.792.18",
+        "2_84_07_56_249_792_18",
+        "2\u00a084\u00a007\u00a056\u00a0249\u00a0792\u00a018",
+        "LBM284075624979218",
+        "lbm-284075624979218-bis",
+    ],
+)
+def test_a_nir_is_found_with_any_separator_or_glued_to_letters(written):
+    assert tripwire.find_shape(f"Laboratoire {written}") == "NIR-shaped number"
+
+
+def test_a_nir_glued_to_other_digits_is_found_by_its_key():
+    nir = "284075624979218"
+    key_ok = (97 - int(nir[:13]) % 97) == int(nir[13:])
+    glued = f"99{nir}123"
+    assert tripwire.find_shape(glued) == ("NIR-shaped number" if key_ok else None)
+    valid = nir[:13] + f"{97 - int(nir[:13]) % 97:02d}"
+    assert tripwire.find_shape(f"00{valid}42") == "NIR-shaped number"
+
+
+@pytest.mark.parametrize(
+    "written", ["06_39_98_12_34", "06-39-98-12-34", "tel0639981234x", "+33\u00a06\u00a039 98 12 34"]
+)
+def test_a_phone_is_found_with_any_separator_or_glued_to_letters(written):
+    assert tripwire.find_shape(f"appeler {written}") == "phone-shaped number"
+
+
+def test_hex_digests_and_long_decimals_are_not_identifiers():
+    digest = "a" + "1845072412345678901234" + "b" * 41  # digits glued inside a sha256
+    assert tripwire.find_shape(f"sha256 {digest}") is None
+    assert tripwire.find_shape("share 0.28407562497921834") is None
+    assert tripwire.find_shape("1234567890123,5 et 2.306227826350") is None
+
+
+@pytest.mark.parametrize("word", ["test", "true", "root", "mark", "scale", "line", "point"])
+def test_common_passwords_and_names_in_markup_are_not_a_hit(word):
+    leak = pl.DataFrame({"NOM": [word.capitalize()], "MOT_DE_PASSE": [word]})
+    found = tripwire.collect_identifiers(leak, {"NOM": "surname", "MOT_DE_PASSE": "password"})
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="marks" role="graphics-document">'
+        f'<g class="mark-{word} role-{word}" aria-hidden="true" data-test="{word}">'
+        '<text transform="translate(1,2)">Personnes par mois</text></g></svg>'
+    )
+    mark = word if word in ("line", "point") else "bar"
+    spec = (f'{{"mark": {{"type": "{mark}"}}, "encoding": {{"x": {{"field": "{word}", '
+            '"scale": {"type": "linear"}}}, "title": {"text": "Chronologie"}}')  # fmt: skip
+    tripwire.scan({"a.svg": svg.encode(), "a.vl.json": spec.encode()}, found)
+
+
+def test_a_password_in_visible_text_is_still_a_hit_and_says_so():
+    leak = pl.DataFrame({"MOT_DE_PASSE": ["soleil1984"]})
+    found = tripwire.collect_identifiers(leak, {"MOT_DE_PASSE": "password"})
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>Le cas soleil1984</text></svg>'
+    expected = "a.svg contains a plaintext password from the input in its visible text"
+    with pytest.raises(DisclosureError, match=expected):
+        tripwire.scan({"a.svg": svg.encode()}, found)
+
+
+def test_a_nir_in_markup_only_is_still_a_hit_and_says_where():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" id="x284075624979218"><text>ok</text></svg>'
+    with pytest.raises(DisclosureError, match="in its markup"):
+        tripwire.scan({"a.svg": svg.encode()}, tripwire.shapes_only())
+
+
+def test_a_file_name_is_scanned(identifiers):
+    with pytest.raises(DisclosureError, match="in its file name"):
+        tripwire.scan({"kervarec.csv": b"a;b\n"}, identifiers)
+
+
+def test_csv_cells_json_values_geojson_properties_are_visible_text(identifiers):
+    for name, data in [
+        ("a.csv", "Laboratoire;Personnes\nKervarec;12\n"),
+        ("a.vl.json", '{"datasets": {"d": [{"lab": "Kervarec"}]}}'),
+        ("a.geojson", '{"features": [{"properties": {"nom": "Kervarec"}}]}'),
+        ("a.md", "Le cas Kervarec"),
+    ]:
+        with pytest.raises(DisclosureError, match="visible text"):
+            tripwire.scan({name: data.encode()}, identifiers)
+
+
+def test_long_decimals_in_svg_markup_are_not_identifiers():
+    svg = '<svg><stop offset="0.07282171411111678"/><path d="M0.5,1284075624979218.25"/></svg>'
+    assert tripwire.find_shape(svg) is None

@@ -9,6 +9,7 @@ the default key file ``.key/key.bin`` at the repository root (git-ignored), crea
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import sys
@@ -89,3 +90,43 @@ def load_key(
     if path.exists():
         return read_key_file(path)
     return create_key_file(path)
+
+
+#: Overrides the folder of release ledgers (tests, or a user who keeps ledgers elsewhere).
+LEDGER_DIR_ENV = "TOOLKIT_LEDGER_DIR"
+# BLAKE2b personalisation of key fingerprints, distinct from that of person ids.
+_FINGERPRINT = b"leaktoolkit.kfp1"
+
+
+def fingerprint(key: bytes) -> str:
+    """A short public name for a key (16 hex digits); it gives nothing of the key away.
+
+    A keyed hash of a fixed text: the same key always gives the same fingerprint, and without
+    the key nobody can compute it, let alone invert it.
+    """
+    return hashlib.blake2b(b"key fingerprint", key=key[:64], digest_size=8,
+                           person=_FINGERPRINT).hexdigest()  # fmt: skip
+
+
+def key_location(key_file: str | Path | None = None) -> Path | None:
+    """The file :func:`load_key` reads the key from, or None when it comes from ``TOOLKIT_KEY``."""
+    if key_file is not None:
+        return Path(key_file)
+    if os.environ.get("TOOLKIT_KEY"):
+        return None
+    env_file = os.environ.get("TOOLKIT_KEY_FILE")
+    return Path(env_file) if env_file else DEFAULT_KEY_FILE
+
+
+def ledger_path(key: bytes, key_file: str | Path | None = None) -> Path:
+    """Where the release ledger of ``key`` lives: beside its key file, named by its fingerprint.
+
+    ``TOOLKIT_LEDGER_DIR`` overrides the folder; a key given as ``TOOLKIT_KEY`` (no file) or
+    as bytes keeps its ledger in the default key folder (``.key/``).
+    """
+    name = f"releases-{fingerprint(key)}.json"
+    folder = os.environ.get(LEDGER_DIR_ENV)
+    if folder:
+        return Path(folder) / name
+    location = key_location(key_file)
+    return (location.parent if location is not None else DEFAULT_KEY_FILE.parent) / name

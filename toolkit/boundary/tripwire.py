@@ -1,25 +1,31 @@
 """The PII tripwire: every file of an export is scanned, in memory, before anything is written.
 
 Two nets, one hit aborts the export (:class:`~toolkit.shared.errors.DisclosureError`, one line
-naming the file and the kind of identifier, never the identifier itself) and nothing is written:
+naming the file, the kind of identifier and whether it sits in the text a reader sees, never the
+identifier itself) and nothing is written:
 
-* **Shapes**: NIR-shaped (13 or 15 digits, optional single spaces, Corsican 2A/2B), French
-  phone-shaped (``0X XX XX XX XX``, ``+33 X…``, ``0033…``) and email-shaped strings, whatever the
-  input held.
+* **Shapes**, whatever the input held: NIR-shaped numbers (13 or 15 digits, Corsican 2A/2B),
+  French phone-shaped numbers (``0X XX XX XX XX``, ``+33 X…``, ``0033…``) and e-mail-shaped
+  strings, written with any separator between the digit groups (spaces, no-break spaces, dots,
+  dashes, underscores) and glued to letters (``LBM252050713844629``); a NIR glued to other
+  digits is found when one of its 15-digit windows has a valid key. Decimal numbers and hex
+  digests (sha256 in a manifest) are not mistaken for identifiers.
 * **Identifiers of the input**: every value of the input's direct-identifier columns (names,
   birth names, first names, NIRs, addresses, phones, emails, logins, passwords, comments,
-  doctors), folded (case, accents, punctuation -> one space) and matched as whole words: a
-  value matches a run of whole tokens of the file, never the inside of a word ("Roux" does not
-  match "Rouxel").
+  doctors), folded (case, accents, punctuation -> one space) and matched as whole words in the
+  text a reader sees: SVG text, the string values of JSON (Vega-Lite, GeoJSON, manifest) other
+  than the chart grammar's own words, CSV cells, Markdown, PNG text chunks and file names. A
+  password "test" or a first name "Line" is thus not found in SVG markup or in a Vega-Lite mark
+  type, only where a reader would read it.
 
-What is deliberately *not* searched, so that the tripwire does not cry wolf on every export:
+What is deliberately *not* searched for the second net, so that the tripwire does not cry wolf:
 
 * values without a letter (NIR, phone numbers, postcodes, house numbers): a count or a
   coordinate can take any digits; these are caught by the shape net instead;
 * values shorter than :data:`MIN_CHARS` characters once folded ("Le", "Ba", "A+");
-* values equal to a text the toolkit itself writes (labels of categories and health mentions,
-  month names, the string literals of the chart modules, methodology templates), and one-word
-  values equal to a word of those texts ("enfant", "barres", "fixe"): :func:`public_vocabulary`;
+* values equal to a text the toolkit itself writes (the text catalogue ``toolkit.shared.text``,
+  labels of categories and mentions, month and day names), and one-word values equal to a word
+  of those texts ("enfant", "barres", "fixe"): :func:`public_vocabulary`;
 * words that lie inside a public name in the file (a commune, département or region of the
   gazetteer, :func:`place_names`, or one of the toolkit's texts): the surname "Martin" is
   searched, but not seen in "Saint-Martin-sur-Oust" on a commune map. A surname that is also a
@@ -31,6 +37,10 @@ chart come from the same specification as its SVG and Vega-Lite JSON, which are 
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import io
+import json
 import os
 import re
 import shutil
@@ -42,6 +52,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import polars as pl
 
@@ -49,7 +60,7 @@ from toolkit.shared import reference
 from toolkit.shared.errors import DisclosureError, InputError, ToolkitError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.formatting import LOCALES
-from toolkit.shared.text import public_texts, source_literals
+from toolkit.shared.text import public_texts
 from toolkit.shared.vocabulary import (
     CATEGORY_LABELS,
     DIRECT_IDENTIFIERS,
@@ -63,19 +74,63 @@ MIN_CHARS = 4
 #: unmistakable after eight words).
 MAX_TOKENS = 8
 
-# Shapes. Look-arounds keep them from firing inside a longer number, a hex digest or a decimal.
+# Shapes. A separator between digit groups is any one of these characters.
+_SEP = "[ \\t\\u00a0\\u202f._\\-]?"
+# Not inside a longer number (a digit, or a digit and a decimal separator, just before it).
+_START = r"(?<!\d)(?<!\d[.,])"
+# Not followed by more digits or by a decimal part.
+_END = r"(?!\d)(?![.,]\d)"
 _NIR = re.compile(
-    r"(?<![\w.,])[1-478] ?\d\d ?\d\d ?(?:\d\d|2[ABab]) ?\d{3} ?\d{3}(?: ?\d\d)?(?![\w]|[.,]\d)"
+    _START + rf"[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[ABab]){_SEP}\d{{3}}{_SEP}\d{{3}}"
+    rf"(?:{_SEP}\d\d)?" + _END
 )
 _PHONE = re.compile(
-    r"(?<![\w.,])(?:(?:\+|00)33[ .]?(?:\(0\))?|0)[1-9](?:[ .-]?\d\d){4}(?![\w]|[.,]\d)"
+    _START + rf"(?:(?:\+|00){_SEP}33{_SEP}(?:\(0\){_SEP})?|0)[1-9](?:{_SEP}\d\d){{4}}" + _END
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: A NIR glued to other digits: checked window by window, key included.
+_LONG_DIGITS = re.compile(_START + r"\d{16,}" + _END)
+#: Hex digests (sha256 of files, person-free ids): never identifiers.
+_HEX_DIGEST = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16,}(?![0-9A-Za-z])")
 SHAPES: dict[str, re.Pattern[str]] = {
     "NIR-shaped number": _NIR,
     "phone-shaped number": _PHONE,
     "email-shaped address": _EMAIL,
 }
+
+
+def _is_decimal(match: str) -> bool:
+    """A number with a single decimal point or comma ("2.306227826350"), not an identifier."""
+    separators = [c for c in match if not c.isalnum()]
+    return len(separators) == 1 and separators[0] in ".,"
+
+
+def _nir_key_valid(window: str) -> bool:
+    body = int(window[:13])
+    return (97 - body % 97) == int(window[13:])
+
+
+def _plausible_nir(window: str) -> bool:
+    return window[0] in "123478" and (1 <= int(window[3:5]) <= 12 or 20 <= int(window[3:5]) <= 42)
+
+
+def find_shape(text: str) -> str | None:
+    """The kind of the first identifier-shaped string in ``text``, or None."""
+    text = _HEX_DIGEST.sub(" ", text)
+    if _EMAIL.search(text):
+        return "email-shaped address"
+    for kind in ("NIR-shaped number", "phone-shaped number"):
+        for match in SHAPES[kind].finditer(text):
+            if not _is_decimal(match.group()):
+                return kind
+    for run in _LONG_DIGITS.finditer(text):
+        digits = run.group()
+        for i in range(len(digits) - 14):
+            window = digits[i : i + 15]
+            if _plausible_nir(window) and _nir_key_valid(window):
+                return "NIR-shaped number"
+    return None
+
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -138,7 +193,6 @@ def public_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     for locale in LOCALES.values():
         for key in ("months", "shortMonths", "days", "shortDays"):
             texts.extend(locale["time"].get(key, []))
-    texts.extend(source_literals())
     own = [t for t in fold(texts) if t]
     return frozenset(w for t in own for w in t.split()), frozenset(own)
 
@@ -278,17 +332,103 @@ def _png_text(data: bytes) -> str:
 
 
 def file_text(name: str, data: bytes) -> str:
-    """The text of an export file as the tripwire reads it."""
+    """The whole text of an export file as the tripwire reads it (markup included)."""
     if name.lower().endswith(".png"):
         return _png_text(data)
     return data.decode("utf-8-sig", errors="replace")
 
 
-def find(text: str, identifiers: Identifiers) -> str | None:
-    """The kind of the first identifier found in ``text`` (a shape or a category), or None."""
-    for kind, pattern in SHAPES.items():
-        if pattern.search(text):
-            return kind
+@cache
+def _chart_grammar() -> frozenset[str]:
+    """Every word of Vega-Lite's own grammar (mark types, alignments, scale types...).
+
+    Read from the Vega-Lite JSON schema shipped with Altair: a string value of a chart spec that
+    is one of these words is the chart's markup, not text a reader sees.
+    """
+    # Only the file is needed: finding it does not import Altair (two seconds).
+    spec = importlib.util.find_spec("altair")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    schema_dir = Path(spec.origin).parent / "vegalite" / "v6" / "schema"
+    words: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("enum", "const"):
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            words.add(item)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads((schema_dir / "vega-lite-schema.json").read_text(encoding="utf-8")))
+    return frozenset(words)
+
+
+#: JSON keys whose string values are markup (field names, formats, fonts, colours, expressions).
+_MARKUP_KEYS = frozenset({
+    "$schema", "field", "type", "format", "formatType", "font", "labelFont", "titleFont",
+    "color", "fill", "stroke", "scheme", "expr", "test", "signal", "name", "url", "timeUnit",
+    "aggregate", "interpolate", "orient", "align", "baseline", "anchor", "fontStyle",
+    "fontWeight", "cursor", "shape", "data", "datum", "as", "groupby", "op", "filter",
+    "calculate", "sort", "labelAlign", "labelBaseline", "titleAlign", "titleAnchor",
+    "titleBaseline", "titleOrient", "legendX", "legendY", "direction", "strokeCap",
+    "strokeJoin", "blend", "resolve", "background",
+})  # fmt: skip
+
+
+def _json_strings(node: Any, key: str | None, out: list[str]) -> None:
+    if isinstance(node, dict):
+        for k, value in node.items():
+            _json_strings(value, k, out)
+    elif isinstance(node, list):
+        for item in node:
+            _json_strings(item, key, out)
+    elif isinstance(node, str) and key not in _MARKUP_KEYS and node not in _chart_grammar():
+        out.append(node)
+
+
+def _svg_text(text: str) -> str:
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return text
+    parts = []
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] in ("style", "script"):
+            continue
+        parts.extend(part for part in (element.text, element.tail) if part and part.strip())
+    return "\n".join(parts)
+
+
+def visible_text(name: str, data: bytes) -> str:
+    """The text of an export file that a reader sees: no markup, one piece per line."""
+    lower = name.lower()
+    if lower.endswith(".png"):
+        return _png_text(data)
+    text = data.decode("utf-8-sig", errors="replace")
+    if lower.endswith(".svg"):
+        return _svg_text(text)
+    if lower.endswith((".json", ".geojson")):
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return text
+        strings: list[str] = []
+        _json_strings(document, None, strings)
+        return "\n".join(strings)
+    if lower.endswith(".csv"):
+        rows = csv.reader(io.StringIO(text), delimiter=";")
+        return "\n".join(cell for row in rows for cell in row)
+    return text
+
+
+def find_identifier(text: str, identifiers: Identifiers) -> str | None:
+    """The kind of the first identifier of the input found in ``text``, or None."""
     if not identifiers.phrases:
         return None
     tokens = fold([text])[0].split()
@@ -305,15 +445,34 @@ def find(text: str, identifiers: Identifiers) -> str | None:
     return None
 
 
+def find(text: str, identifiers: Identifiers) -> str | None:
+    """The kind of the first identifier found in ``text`` (a shape or a category), or None."""
+    return find_shape(text) or find_identifier(text, identifiers)
+
+
+def _hit(name: str, data: bytes, identifiers: Identifiers) -> str | None:
+    """What a file holds that may not be published, and where; None when it is clean."""
+    kind = find(Path(name).stem, identifiers)
+    if kind is not None:
+        return f"{kind} in its file name"
+    kind = find(visible_text(name, data), identifiers)
+    if kind is not None:
+        return f"{kind} in its visible text"
+    kind = find_shape(file_text(name, data))
+    if kind is not None:
+        return f"{kind} in its markup (not in the text a reader sees)"
+    return None
+
+
 def scan(files: Mapping[str, bytes], identifiers: Identifiers) -> None:
     """Raise :class:`DisclosureError` at the first file holding an identifier; else return."""
     if not isinstance(identifiers, Identifiers):
         raise InputError("the tripwire needs the input's identifiers (collect_identifiers)")
     for name in sorted(files):
-        kind = find(file_text(name, files[name]), identifiers)
-        if kind is not None:
+        where = _hit(name, files[name], identifiers)
+        if where is not None:
             raise DisclosureError(
-                f"export aborted, nothing written: {name} contains a {kind} "
+                f"export aborted, nothing written: {name} contains a {where} "
                 "(personal data must never be published)"
             )
 
