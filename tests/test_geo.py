@@ -7,6 +7,7 @@ import http.server
 import json
 import random
 import threading
+import warnings
 
 import _tiny_gazetteer as gaz
 import polars as pl
@@ -17,7 +18,15 @@ from pyproj import Transformer
 from toolkit.boundary import pseudonymise as ps
 from toolkit.boundary import residences, safe_table
 from toolkit.safe import distances, exposure
-from toolkit.safe.labs import AddressGeocoder, geocode_labs, read_finess, read_lab_registry
+from toolkit.safe.labs import (
+    AddressGeocoder,
+    FinessWarning,
+    geocode_labs,
+    locate_labs,
+    read_finess,
+    read_lab_registry,
+)
+from toolkit.shared import gazetteer
 from toolkit.shared.errors import BoundaryError, InputError, ToolkitError
 
 
@@ -77,6 +86,114 @@ def test_an_insee_code_in_the_commune_column_is_exact():
     assert out["residence_resolution"].to_list() == ["exact"]
 
 
+# Two communes nouvelles (public COG codes, rounded figures) and their former communes, plus a
+# current commune called like another's former one.
+_NOUVELLES = pl.DataFrame(
+    [
+        ("22219", "Plouguenast-Langast", "22", "53", 2_400, -2.70, 48.28, ["22150"]),
+        ("27058", "Le Bec-Hellouin", "27", "28", 400, 0.72, 49.23, ["27800"]),
+        ("27070", "Mesnil-en-Ouche", "27", "28", 4_700, 0.68, 49.00, ["27270", "27410"]),
+        ("27999", "Fictiville-sur-Risle", "27", "28", 900, 0.70, 49.20, ["27800"]),
+        ("27998", "Thevray", "27", "28", 300, 0.66, 49.01, ["27270"]),
+        ("27016", "Les Andelys", "27", "28", 8_000, 1.41, 49.25, ["27700"]),
+        ("45082", "Châteauneuf-sur-Loire", "45", "24", 8_000, 2.22, 47.86, ["45110"]),
+        ("45997", "Fictif-sous-Bois", "45", "24", 800, 2.20, 47.85, ["45110"]),
+    ],
+    schema=gaz.communes().schema,
+    orient="row",
+)
+_FORMER = pl.DataFrame(
+    {
+        "insee": ["22219", "22100", "27014", "27267", "27640", "27641", "27642", "56999"],
+        "name": ["Plouguenast", "Langast", "Thevray", "La Roussière", "Landepéreuse",
+                 "Épinay", "Épinay", "Ancienne-Commune"],
+        "kind": ["COMD", "COMD", "COMD", "COMD", "COMD", "COMD", "COMD", "COMD"],
+        "departement": ["22", "22", "27", "27", "27", "27", "27", "56"],
+        "parent": ["22219", "22219", "27070", "27070", "27070", "27070", "27999", "56000"],
+    }
+)  # fmt: skip
+
+
+def resolve_with_former(postcode: list[str | None], commune: list[str | None]) -> pl.DataFrame:
+    """Resolve residences against the tiny gazetteer and two communes nouvelles."""
+    communes = pl.concat([gaz.communes(), _NOUVELLES])
+    postcodes = communes.explode("postcodes").select(
+        pl.col("postcodes").alias("postcode"), "insee", "name", "departement", "population"
+    )
+    frame = pl.DataFrame(
+        {"cp": postcode, "ville": commune}, schema={"cp": pl.String, "ville": pl.String}
+    )
+    return residences.resolve_residences(
+        frame, "cp", "ville", postcodes=postcodes, communes=communes, former_communes=_FORMER
+    ).collect()
+
+
+def test_an_old_commune_name_resolves_to_todays_commune_flagged_former_name():
+    out = resolve_with_former(
+        ["22150", "22150", "22150", "27410"],
+        ["PLOUGUENAST", "Langast", "Plouguenast-Langast", "LA ROUSSIERE"],
+    )
+    assert out["residence_insee"].to_list() == ["22219", "22219", "22219", "27070"]
+    assert out["residence_resolution"].to_list() == [
+        "former_name", "former_name", "postcode_name", "former_name",
+    ]  # fmt: skip
+    assert out["residence_departement"].to_list() == ["22", "22", "22", "27"]
+
+
+def test_a_current_name_of_the_postcode_wins_over_a_homonymous_former_name():
+    # Thevray is a commune déléguée of Mesnil-en-Ouche and, here, also a current commune of the
+    # same postcode: the current commune is the one the name means today.
+    out = resolve_with_former(["27270"], ["THEVRAY"])
+    assert out.select("residence_insee", "residence_resolution").row(0) == (
+        "27998",
+        "postcode_name",
+    )
+
+
+def test_a_former_name_with_another_postcode_of_its_departement_needs_to_be_unique_there():
+    # Landepéreuse is unique in the Eure: found even with Les Andelys' postcode. Two communes
+    # of the Eure had an Épinay: without the right postcode, only the postcode is used.
+    out = resolve_with_former(["27700", "27700", "27270", "27800"],
+                              ["LANDEPEREUSE", "EPINAY", "EPINAY", "EPINAY"])  # fmt: skip
+    assert out.select("residence_insee", "residence_resolution").rows() == [
+        ("27070", "former_name"),
+        ("27016", "postcode_only"),
+        ("27070", "former_name"),
+        ("27999", "former_name"),
+    ]
+
+
+def test_a_former_name_is_not_looked_for_in_another_departement_nor_in_unknown_communes():
+    out = resolve_with_former(["56000", "35000", "56000"],
+                              ["LANGAST", "LANGAST", "ANCIENNE COMMUNE"])  # fmt: skip
+    assert out.select("residence_insee", "residence_resolution").rows() == [
+        ("56260", "postcode_only"),
+        ("35238", "postcode_only"),
+        ("56260", "postcode_only"),
+    ]
+
+
+def test_la_poste_abbreviations_and_bracketed_articles_are_read():
+    out = resolve_with_former(
+        ["45110", "45110", "45110", "27700", "27700", "27700", "22000", "45110", "22150"],
+        ["CHATEAUNEUF S LOIRE", "FICTIF SS BOIS", "Fictif s/s Bois", "ANDELYS (LES)",
+         "LES ANDELYS", "andelys", "ST BRIEUC CEDEX 1", "Châteauneuf s/ Loire Cedex",
+         "PLOUGUENAST LANGAST COMMUNE NOUVELLE"],
+    )  # fmt: skip
+    assert out["residence_insee"].to_list() == [
+        "45082", "45997", "45997", "27016", "27016", "27016", "22278", "45082", "22219",
+    ]  # fmt: skip
+    assert set(out["residence_resolution"]) == {"postcode_name"}
+
+
+def test_an_abbreviation_is_a_whole_word_only():
+    # "S" alone is "sur", but not the s of a word, nor "SS" inside one.
+    keys = pl.select(
+        gazetteer.commune_name_key(pl.Series(["SOISY S SEINE", "BASSE", "ST S", "Lez"]))
+    ).to_series()
+    assert keys.to_list() == ["soisysurseine", "basse", "saintsur", "les"]
+
+
 def test_an_unknown_postcode_and_name_is_not_found_and_has_no_place():
     out = resolve(["99999", None], ["Nulle-Part", None])
     assert out["residence_resolution"].to_list() == ["not_found", "not_found"]
@@ -116,6 +233,7 @@ def test_resolution_rates_count_every_status_including_zero():
     assert rates.select("resolution", "records").rows() == [
         ("exact", 0),
         ("postcode_name", 2),
+        ("former_name", 0),
         ("postcode_only", 1),
         ("not_found", 1),
     ]
@@ -180,8 +298,8 @@ def test_the_finess_extract_is_read_filtered_to_labs_and_reprojected(tmp_path):
         _finess_line("560000011", "LBM FICTIF DE VANNES", "260", "56", "56000 VANNES CEDEX", "611"),
         _finess_line("350000022", "CLINIQUE FICTIVE", "238", "35", "35000 RENNES", "365"),
         _finess_line("560000033", "LBM FICTIF SANS POINT", "007", "56", "56400 AURAY", "611"),
-        f"geolocalisation;560000011;{x:.1f};{y:.1f};1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;2026-03-01",
-        f"geolocalisation;350000022;{x:.1f};{y:.1f};1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;2026-03-01",
+        f"geolocalisation;560000011;{x:.1f};{y:.1f};{L93_2026};2026-03-01",
+        f"geolocalisation;350000022;{x:.1f};{y:.1f};{L93_2026};2026-03-01",
     ]
     path = tmp_path / "etalab-cs1100507-stock.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
@@ -208,6 +326,135 @@ def test_finess_labs_geocode_exactly_and_keep_their_own_coordinates(tmp_path):
         read_finess(path), postcodes=gaz.postcodes(), communes=gaz.communes()
     )
     assert located.select("insee", "resolution", "precision").row(0) == ("56007", "exact", "source")
+
+
+# How each era's extract names the coordinate system of a geolocalisation line.
+L93_2026 = "1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole)"
+_SYSTEMS_2026 = {
+    2154: L93_2026,
+    5490: "1,ATLASANTE,96,BAN,EPSG:5490 RGAF09 / UTM zone 20N (Guadeloupe, Martinique)",
+    2972: "1,ATLASANTE,96,BAN,EPSG:2972 RGFG95 / UTM zone 22N (Guyane)",
+    2975: "1,ATLASANTE,96,BAN,EPSG:2975 RGR92 / UTM zone 40S (La Réunion)",
+    4471: "1,ATLASANTE,96,BAN,EPSG:4471 RGM04 / UTM zone 38S (Mayotte)",
+}
+_SYSTEMS_2021 = {
+    2154: "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93",
+    5490: "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_N20",
+    2972: "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_N22",
+    2975: "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_S40",
+    4471: "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_S38",
+}
+# finess, name, commune (FINESS: 3 digits), département (FINESS: 9A..9F overseas), acheminement,
+# expected INSEE code, lon, lat, EPSG of its projected coordinates. Fictional labs, real places.
+_LABS = [
+    ("560000011", "LBM FICTIF DU GOLFE", "260", "56", "56000 VANNES", "56260", -2.76, 47.66, 2154),
+    ("350000029", "LBM FICTIF DE BRETAGNE", "238", "35", "35000 RENNES CEDEX 7", "35238",
+     -1.68, 48.11, 2154),
+    ("2A0000013", "LBM FICTIF D'AJACCIO", "004", "2A", "20000 AJACCIO", "2A004", 8.74, 41.93, 2154),
+    ("970100018", "LBM FICTIF DES ILES", "120", "9A", "97110 POINTE A PITRE", "97120",
+     -61.53, 16.24, 5490),
+    ("970200016", "LBM FICTIF DU LAMENTIN", "213", "9B", "97232 LE LAMENTIN", "97213",
+     -61.00, 14.61, 5490),
+    ("970300014", "LBM FICTIF DE CAYENNE", "302", "9C", "97300 CAYENNE", "97302",
+     -52.33, 4.93, 2972),
+    ("970400012", "LBM FICTIF DE L'OCEAN INDIEN", "411", "9D", "97400 ST DENIS", "97411",
+     55.45, -20.88, 2975),
+    ("970500010", "LBM FICTIF DE MAMOUDZOU", "611", "9F", "97600 MAMOUDZOU", "97611",
+     45.23, -12.78, 4471),
+]  # fmt: skip
+
+
+def _extract(
+    header: str, systems: dict[int, str], labs=_LABS, extra: tuple[str, ...] = ()
+) -> bytes:
+    """A FINESS etalab extract (latin-1) with a structure and a geolocalisation line per lab."""
+    lines = [header]
+    for finess, name, commune, dep, acheminement, *_ in labs:
+        lines.append(_finess_line(finess, name, commune, dep, acheminement, "611"))
+    lines.append(_finess_line("560000999", "CLINIQUE FICTIVE", "260", "56", "56000 VANNES", "365"))
+    for finess, *_, lon, lat, epsg in labs:
+        x, y = Transformer.from_crs(4326, epsg, always_xy=True).transform(lon, lat)
+        lines.append(f"geolocalisation;{finess};{x:.1f};{y:.1f};{systems[epsg]};2026-02-27")
+    lines.extend(extra)
+    return ("\r\n".join(lines) + "\r\n").encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("era", "header", "systems"),
+    [
+        ("2026", "finess;etalab;96;2026-03-11", _SYSTEMS_2026),
+        ("2021", "finess;etalab;83;2021-02-15", _SYSTEMS_2021),
+    ],
+)
+def test_every_lab_of_a_finess_extract_is_located_whatever_its_era(
+    tmp_path, era, header, systems
+):
+    path = tmp_path / f"etalab-cs1100507-stock-{era}.csv"
+    path.write_bytes(_extract(header, systems))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every system is understood: nothing to warn about
+        labs = read_finess(path)
+    assert labs["finess"].to_list() == sorted(lab[0] for lab in _LABS)
+    by_finess = {row["finess"]: row for row in labs.iter_rows(named=True)}
+    for finess, _name, _c, _d, _a, insee, lon, lat, epsg in _LABS:
+        row = by_finess[finess]
+        # Rounded to 0.1 m in the file: the point is back within 1e-5 degree (about a metre).
+        assert row["lon"] == pytest.approx(lon, abs=1e-5), finess
+        assert row["lat"] == pytest.approx(lat, abs=1e-5), finess
+        assert row["insee"] == insee
+        assert row["coordinate_system"] == f"EPSG:{epsg}"
+    located = geocode_labs(labs)
+    assert located["precision"].to_list() == ["source"] * len(_LABS)
+    assert located["lab"].to_list() == labs["finess"].to_list()
+
+
+def test_finess_coordinates_match_pyproj_exactly(tmp_path):
+    path = tmp_path / "finess.csv"
+    path.write_bytes(_extract("finess;etalab;96;2026-03-11", _SYSTEMS_2026))
+    labs = read_finess(path)
+    for finess, *_, lon, lat, epsg in _LABS:
+        x, y = Transformer.from_crs(4326, epsg, always_xy=True).transform(lon, lat)
+        expected = Transformer.from_crs(epsg, 4326, always_xy=True).transform(
+            round(x, 1), round(y, 1)
+        )
+        row = labs.filter(pl.col("finess") == finess).row(0, named=True)
+        assert (row["lon"], row["lat"]) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_finess_extract_re_saved_as_utf8_with_a_bom_is_still_one(tmp_path):
+    path = tmp_path / "finess-utf8.csv"
+    text = _extract("finess;etalab;96;2026-03-11", _SYSTEMS_2026).decode("latin-1")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    located, info = locate_labs(path)
+    assert info["registry_labs"] == len(_LABS) == info["located"]
+    assert info["unknown_coordinate_systems"] == {}
+    assert "LBM FICTIF DE L'OCEAN INDIEN" in set(located["name"])
+
+
+def test_an_unknown_coordinate_system_is_counted_and_reported_never_guessed(tmp_path):
+    unknown = [
+        "geolocalisation;560000011;250000.0;6750000.0;1,ATLASANTE,96,BAN,GAUSS_LABORDE;2026",
+        "geolocalisation;350000029;250000.0;6750000.0;1,ATLASANTE,96,BAN,EPSG:999999 Nulle;2026",
+    ]
+    labs = _LABS[:2]
+    content = _extract("finess;etalab;96;2026-03-11", _SYSTEMS_2026, labs=[], extra=tuple(unknown))
+    content = content.replace(
+        b"finess;etalab;96;2026-03-11\r\n",
+        b"finess;etalab;96;2026-03-11\r\n"
+        + "\r\n".join(_finess_line(f, n, c, d, a, "611") for f, n, c, d, a, *_ in labs).encode()
+        + b"\r\n",
+    )
+    path = tmp_path / "finess.csv"
+    path.write_bytes(content)
+    with pytest.warns(FinessWarning, match=r"2 lab\(s\).*unknown coordinate system") as caught:
+        out = read_finess(path)
+    message = str(caught[0].message)
+    assert "GAUSS_LABORDE (1)" in message and "EPSG:999999 (1)" in message
+    assert out["lon"].to_list() == [None, None]
+    assert out["coordinate_system"].to_list() == ["EPSG:999999", "GAUSS_LABORDE"]  # by FINESS
+    with pytest.warns(FinessWarning):
+        _located, info = locate_labs(path)
+    assert info["unknown_coordinate_systems"] == {"EPSG:999999": 1, "GAUSS_LABORDE": 1}
 
 
 def test_a_file_without_structure_lines_is_not_a_finess_extract(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from toolkit.app import cli
 from toolkit.boundary import keys, safe_table
 from toolkit.boundary import pseudonymise as ps
+from toolkit.raw import schema
 from toolkit.shared import gazetteer
 from toolkit.shared.errors import BoundaryError, InputError
 from toolkit.shared.vocabulary import HEALTH_MENTIONS
@@ -151,6 +152,18 @@ def test_age_band_is_the_age_at_the_sample_date_in_5_year_bands(birth, sample, b
 def test_sex_comes_from_the_sex_column_else_from_the_nir():
     frame = leak(sexe=["Femme", "", ""], nir=["", NIR_A, ""])
     assert safe_of(frame)["sex"].to_list() == ["F", "M", None]
+
+
+def test_a_civility_column_is_read_after_the_sex_column():
+    # CIVILITE comes first in the file and is a sex too (a secondary one): SEXE wins.
+    frame = leak(sexe=["F", "M", ""]).with_columns(
+        pl.Series("civilite", ["M.", "MME", "MLLE"])
+    ).select("civilite", pl.exclude("civilite"))
+    classes = schema.classify(frame)
+    assert classes.columns_of("sex") == ["sexe", "civilite"]
+    safe = ps.pseudonymise(frame, classes, KEY, postcodes=gaz.postcodes(),
+                           communes=gaz.communes()).collect()
+    assert safe["sex"].to_list() == ["F", "M", "F"]  # the third from the civility
 
 
 def test_residence_is_resolved_to_commune_departement_and_region():

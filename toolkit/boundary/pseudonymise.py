@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from toolkit.boundary.lab_keys import lab_aliases, with_lab_keys
 from toolkit.boundary.residences import resolve_residences
 from toolkit.boundary.safe_table import MENTION_COLUMNS, lab_code
 from toolkit.raw import distinct, french, health
@@ -40,7 +41,14 @@ _EMPTY_MARKERS = [
 # --- normalisation helpers (raw side of the boundary) ---------------------------------------
 
 
-def _columns_of(mapping: Mapping[str, str], available: list[str], category: str) -> list[str]:
+def _columns_of(schema: Any, available: list[str], category: str) -> list[str]:
+    """The columns of ``category`` in the order they are read: a ``Schema``'s own order (a
+    civility after a sex column), else file order."""
+    columns_of = getattr(schema, "columns_of", None)
+    if callable(columns_of):
+        present = set(available)
+        return [c for c in columns_of(category) if c in present]
+    mapping = _mapping_of(schema)
     return [c for c in available if mapping.get(c) == category]
 
 
@@ -76,7 +84,7 @@ def _plausible_date(text: pl.Expr) -> pl.Expr:
 
 
 def normalise_nir(expr: pl.Expr) -> pl.Expr:
-    """The NIR compacted (no spaces, dots, dashes) when its format and key are valid, else null."""
+    """The NIR compacted as python-stdnum compacts it, when its format and key are valid."""
     nir = french.nir_compact(expr)
     return pl.when(french.nir_key_valid(nir)).then(nir)
 
@@ -156,23 +164,29 @@ def pseudonymise(
     mentions: MentionFinder | None = None,
     postcodes: pl.DataFrame | None = None,
     communes: pl.DataFrame | None = None,
+    labs: pl.DataFrame | None = None,
 ) -> pl.LazyFrame:
     """Turn raw leak records into the safe table (a LazyFrame; nothing is read until collected).
 
     ``source`` is an ``Ingested`` (``toolkit.raw.ingest.read_leak``) or a frame of raw strings;
     ``schema`` a ``Schema`` (``toolkit.raw.schema.classify``) or a ``{column: category}`` dict.
     ``mentions`` finds health mentions in text (default: ``toolkit.raw.health.mention_exprs``);
-    ``postcodes`` / ``communes`` override the reference gazetteer (tests).
+    ``postcodes`` / ``communes`` override the reference gazetteer (tests). ``labs``, a lab
+    registry or FINESS extract (``toolkit.safe.labs.read_lab_registry``/``read_finess``), turns
+    each lab value that designates one of its labs (its FINESS number, code or name) into that
+    lab's key, its FINESS number when known (``toolkit.boundary.lab_keys``); without it, or for
+    a value shared by two of its labs, the lab's code is the slug of the value.
     """
     frame = getattr(source, "frame", source)
     if not isinstance(frame, pl.LazyFrame | pl.DataFrame):
         raise InputError("expected a leak read by toolkit.raw.ingest.read_leak, or a Polars frame")
     in_memory = getattr(source, "in_memory", isinstance(frame, pl.DataFrame))
     frame = frame.lazy()
-    mapping = _mapping_of(schema)
+    _mapping_of(schema)  # refuses anything but a classification or a mapping
     available = frame.collect_schema().names()
-    cols = {category: _columns_of(mapping, available, category) for category in CATEGORIES}
+    cols = {category: _columns_of(schema, available, category) for category in CATEGORIES}
     find_mentions = mentions or health.mention_exprs
+    aliases = None if labs is None else lab_aliases(labs)
 
     comment_columns = cols["comment"]
     # Stage 1: one narrow frame of the raw fields needed, each taken from the first filled column
@@ -218,7 +232,8 @@ def pseudonymise(
              lambda u: u.with_columns(_birth=_plausible_date(pl.col("_birth_raw")))),
             (["_sample_raw"],
              lambda u: u.with_columns(_sample=_plausible_date(pl.col("_sample_raw")))),
-            (["_lab_raw"], lambda u: u.with_columns(lab=lab_code(pl.col("_lab_raw")))),
+            (["_lab_raw"],
+             lambda u: with_lab_keys(u.with_columns(lab=lab_code(pl.col("_lab_raw"))), aliases)),
             (["_postcode", "_commune"],
              lambda u: resolve_residences(u, pl.col("_postcode"), pl.col("_commune"),
                                               postcodes=postcodes, communes=communes)),

@@ -20,13 +20,17 @@ def resolve_residences(
     *,
     postcodes: pl.DataFrame | None = None,
     communes: pl.DataFrame | None = None,
+    former_communes: pl.DataFrame | None = None,
 ) -> pl.LazyFrame:
     """Add the ``residence_insee``, ``_departement``, ``_region`` and ``_resolution`` columns.
 
     ``commune`` may hold a name (matched accent- and case-insensitively among the postcode's
-    communes) or an INSEE code (``exact``). A postcode alone, or a name that matches none of its
-    communes (a typo), falls back to the postcode's most populous commune, flagged
-    ``postcode_only``. Never more precise than the commune.
+    communes, La Poste's abbreviations read) or an INSEE code (``exact``). The name of a former
+    commune (merged into a commune nouvelle, or associated) gives today's commune, flagged
+    ``former_name``. A postcode alone, or a name that matches none of its communes (a typo),
+    falls back to the postcode's most populous commune, flagged ``postcode_only``. Never more
+    precise than the commune. ``postcodes``, ``communes`` and ``former_communes`` override the
+    reference gazetteer (tests).
     """
     name = as_expr(commune)
     resolved = resolve_communes(
@@ -37,5 +41,6 @@ def resolve_residences(
         prefix="residence_",
         postcodes=postcodes,
         communes=communes,
+        former_communes=former_communes,
     )
     return resolved.drop("_lon", "_lat")

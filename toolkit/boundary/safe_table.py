@@ -17,6 +17,7 @@ and never published; only aggregates that passed disclosure control leave.
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -47,7 +48,8 @@ MENTION_COLUMNS: tuple[str, ...] = tuple(f"mention_{m}" for m in HEALTH_MENTIONS
 #: The only shapes a string in the safe table may take: codes, never free values.
 _CODE_PATTERNS: dict[str, str] = {
     "person_id": r"^[0-9a-f]{32}$",
-    "lab": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    # A lab's FINESS number (9 digits; 2A/2B and 7 digits in Corsica), else a slug of its name.
+    "lab": r"^(\d{9}|2[AB]\d{7}|[a-z0-9]+(-[a-z0-9]+)*)$",
     "age_band": r"^([0-8][05]-[0-8][49]|90\+)$",
     "sex": r"^[FM]$",
     "residence_insee": r"^(\d{5}|2[AB]\d{3})$",
@@ -176,21 +178,46 @@ def hex_person_ids(ids: pl.Expr) -> pl.Expr:
 
 
 
+def finess_number(expr: pl.Expr) -> pl.Expr:
+    """A FINESS number as a code: 9 digits (2A/2B and 7 digits in Corsica), spaces removed, else
+    null. The check digit is not verified: any value of that shape is taken for one."""
+    compact = expr.cast(pl.String).str.replace_all(r"[\s.]", "").str.to_uppercase()
+    return pl.when(compact.str.contains(r"^(\d{9}|2[AB]\d{7})$")).then(compact)
+
+
 def lab_code(expr: pl.Expr) -> pl.Expr:
-    """A lab's code: its name or code folded to ``a-z0-9`` words joined by ``-`` (stable, safe)."""
+    """A lab's code: a FINESS number as such, else its name or code folded to ``a-z0-9`` words
+    joined by ``-`` (stable, safe)."""
     slug = fold_text(expr.cast(pl.String)).str.slice(0, 64).str.strip_chars()
     slug = slug.str.replace_all(" ", "-", literal=True)
-    return pl.when(slug == "").then(None).otherwise(slug)
+    return pl.coalesce(finess_number(expr), pl.when(slug != "").then(slug))
 
+
+
+#: The provenance a safe table carries in its Parquet metadata: where it comes from, with which
+#: key (its fingerprint, never the key), so that its publications join the right release ledger.
+PROVENANCE_KEYS: tuple[str, ...] = ("input_sha256", "key_fingerprint")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The raw input a safe table was made from (its sha256) and the key's fingerprint."""
+
+    input_sha256: str
+    key_fingerprint: str
 
 
 def write_safe_table(
-    safe: pl.LazyFrame | pl.DataFrame, path: str | Path = DEFAULT_SAFE_TABLE
+    safe: pl.LazyFrame | pl.DataFrame,
+    path: str | Path = DEFAULT_SAFE_TABLE,
+    *,
+    provenance: Provenance | None = None,
 ) -> Path:
     """Validate and write the safe table as Parquet (same input and key, same bytes).
 
     A LazyFrame is streamed to disk (bounded memory, whatever the size of the leak) and
     validated from the file before it takes its final name; nothing is left behind if refused.
+    ``provenance`` goes into the file's metadata (see :func:`read_provenance`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +228,8 @@ def write_safe_table(
         # collected first.
         "row_group_size": _ROW_GROUP,
     }
+    if provenance is not None:
+        options["metadata"] = {f"leak_toolkit.{k}": getattr(provenance, k) for k in PROVENANCE_KEYS}
     if isinstance(safe, pl.DataFrame):
         validate_safe_table(safe)
         safe.write_parquet(path, **options)
@@ -215,6 +244,16 @@ def write_safe_table(
         raise
     partial.replace(path)
     return path
+
+
+def read_provenance(path: str | Path) -> Provenance | None:
+    """The provenance written by :func:`write_safe_table`, or None for a table without one."""
+    try:
+        metadata = pl.read_parquet_metadata(path)
+    except (OSError, pl.exceptions.PolarsError):
+        raise InputError("not a readable Parquet file", path) from None
+    values = [metadata.get(f"leak_toolkit.{k}") for k in PROVENANCE_KEYS]
+    return None if None in values else Provenance(*values)  # type: ignore[arg-type]
 
 
 def read_safe_table(path: str | Path = DEFAULT_SAFE_TABLE) -> pl.LazyFrame:

@@ -12,9 +12,11 @@ identifier itself) and nothing is written:
   digests (sha256 in a manifest) are not mistaken for identifiers.
 * **Identifiers of the input**: every value of the input's direct-identifier columns (names,
   birth names, first names, NIRs, addresses, phones, emails, logins, passwords, comments,
-  doctors), folded (case, accents, punctuation -> one space) and matched as whole words in the
-  text a reader sees: SVG text, the string values of JSON (Vega-Lite, GeoJSON, manifest) other
-  than the chart grammar's own words, CSV cells, Markdown, PNG text chunks and file names. A
+  doctors) and of the columns the classification flags ``identifying`` (administrative
+  identifiers: patient, file and stay numbers, in category "other"), folded (case, accents,
+  punctuation -> one space) and matched as whole words in the text a reader sees: SVG text,
+  the string values of JSON (Vega-Lite, GeoJSON, manifest) other than the chart grammar's own
+  words, CSV cells, Markdown, PNG text chunks and file names. A
   password "test" or a first name "Line" is thus not found in SVG markup or in a Vega-Lite mark
   type, only where a reader would read it.
 
@@ -250,10 +252,22 @@ def _mapping(schema: Any) -> dict[str, str]:
     return dict(schema if isinstance(schema, Mapping) else schema.mapping)
 
 
+def _identifying(schema: Any) -> frozenset[str]:
+    """The columns a ``Schema`` flags identifying beyond their category (``Schema.identifying``:
+    administrative identifiers); a plain dict flags none."""
+    return frozenset(() if isinstance(schema, Mapping) else getattr(schema, "identifying", ()))
+
+
+#: How a hit in a column flagged identifying (category "other") is named.
+ADMINISTRATIVE = "administrative identifier"
+
+
 def collect_identifiers(source: Any, schema: Any) -> Identifiers:
     """Every searchable identifier of a raw leak (``Ingested`` or frame, plus its ``Schema``).
 
-    Runs on the raw side of the boundary, in one lazy pass per column; the values stay in
+    The columns searched: those of a direct-identifier category, and those the ``Schema`` flags
+    ``identifying`` (administrative identifiers; a plain ``{column: category}`` dict flags
+    none). Runs on the raw side of the boundary, in one lazy pass per column; the values stay in
     memory and are never written anywhere.
     """
     frame = getattr(source, "frame", source)
@@ -261,8 +275,12 @@ def collect_identifiers(source: Any, schema: Any) -> Identifiers:
         raise InputError("expected a leak read by toolkit.raw.ingest.read_leak, or a Polars frame")
     frame = frame.lazy()
     mapping = _mapping(schema)
+    flagged = _identifying(schema)
     available = set(frame.collect_schema().names())
-    columns = [c for c, cat in mapping.items() if cat in DIRECT_IDENTIFIERS and c in available]
+    columns = [
+        c for c, cat in mapping.items()
+        if (cat in DIRECT_IDENTIFIERS or c in flagged) and c in available
+    ]
     words, phrases = public_vocabulary()
     if not columns:
         return Identifiers(source="input without direct-identifier columns")
@@ -441,7 +459,8 @@ def find_identifier(text: str, identifiers: Identifiers) -> str | None:
         # Computed once, and only when an identifier matched: most files never need it.
         covered = _public_spans(tokens) if covered is None else covered
         if not all(covered[i : i + n]):
-            return f"{category_label(category, 'en').lower()} from the input"
+            label = ADMINISTRATIVE if category == "other" else category_label(category, "en")
+            return f"{label.lower()} from the input"
     return None
 
 

@@ -1,19 +1,25 @@
 """Classify every column of a leak into one data category, from its header and its content.
 
 Headers are matched against French and English synonyms after folding accents, case,
-punctuation and abbreviations ("N° SS", "Tél. domicile", "C.P.", "Date prlvt"...). Content is
-sniffed on a sample (valid NIR keys, email syntax, the French phone plan, dates and their range,
-blood groups, sex codes, postcodes that exist, free text), so a file whose headers say nothing
-(COL01, COL02...) is still classified. When both speak and disagree, strong content wins, except
-for "role" headers (a doctor's email is the doctor's, a login may look like an email).
-The user can override any column. Only categories, confidences and evidence leave this module.
+punctuation and abbreviations ("N° SS", "Tél. domicile", "C.P.", "Date prlvt"...), and after
+splitting the joined abbreviations French exports use ("nomprenom", "datenaiss", "commnaiss",
+"cpostal"...). A composite name field ("NOM*PRENOMS/") is the identity: a surname. Birth places,
+death, admission and discharge dates are "other" (not a residence, not a birth or sample date),
+and so are administrative identifiers (patient, file and stay numbers), which are flagged
+``identifying`` so that the tripwire searches their values. A civility is a sex, read after any
+sex column. Content is sniffed on a seeded random sample of rows spread over the whole file
+(valid NIR keys, email syntax, the phone numbering plan, dates and their range, blood groups, sex
+codes, postcodes that exist, free text), so a file whose headers say nothing (COL01, COL02...) is
+still classified. When both speak and disagree, strong content wins, except for "role" headers
+(a doctor's email is the doctor's, a login may look like an email). The user can override any
+column. Only categories, confidences and evidence leave this module.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -25,18 +31,54 @@ from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import number
 from toolkit.shared.vocabulary import CATEGORIES, category_label
 
-#: Rows read from the top of the file to sniff content (enough for stable shares, fast).
+#: Rows drawn at random, spread over the whole file, to sniff content (stable shares).
 SAMPLE_ROWS = 5_000
+#: The seed of that draw: the same file always gives the same sample.
+SAMPLE_SEED = 2021
+
+#: Words French exports glue together in headers ("nomprenom", "datenaiss", "commnaiss"): a
+#: header word that is none of these but a run of them is split into them (``fold_header``).
+HEADER_WORDS: frozenset[str] = frozenset((
+    "nom", "noms", "prenom", "prenoms", "pnom", "usuel", "jf", "naissance", "naiss", "nais", "ne",
+    "nee", "date", "dt", "dat", "deces", "dcd", "comm", "commune", "lieu", "dept", "dep", "dpt",
+    "departement", "pays", "ville", "code", "cp", "postal", "tel", "telephone", "port",
+    "portable", "fixe", "dom", "domicile", "mob", "mobile", "num", "numero", "no", "secu", "ss",
+    "nss", "adr", "adresse", "mail", "email", "med", "medecin", "presc", "prescripteur",
+    "traitant", "sexe", "civ", "civilite", "id", "ident", "identifiant", "patient", "pat",
+    "dossier", "doss", "sejour", "venue", "entree", "sortie", "admission", "visite", "derniere",
+    "prel", "prelevement", "prlvt", "groupe", "grp", "sang", "sanguin", "mot", "de", "du", "le",
+    "la", "passe", "creation", "maj", "saisie", "heure", "labo", "ipp", "nda",
+))  # fmt: skip
+#: Joined abbreviations that are not a run of ``HEADER_WORDS``.
+JOINED_HEADERS = {"cpostal": "code postal", "ddeces": "date deces"}
+
+#: Headers naming an administrative identifier: a patient's, a file's, a stay's, a request's
+#: number. Their category is "other" (no category of the vocabulary fits), but their values
+#: identify a person: ``ColumnClass.identifying`` sends them to the tripwire.
+ADMINISTRATIVE_IDENTIFIER = (
+    r"^(id|ipp|nda|iep|nip|dossier)$|"
+    r"\b(id|ident|identifiant|num|numero|no|n|ref|reference|code) (du |de |d )?"
+    r"(patient|pat|dossier|doss|sejour|venue|admission|hospitalisation|episode|demande|"
+    r"prelevement|prel|analyse|examen)\b|\b(id|ipp|nda|iep|nip)\b"
+)
+
+#: Headers naming a weaker source of a category, whose columns are read after the others of
+#: that category (``Schema.columns_of``): a civility (Mme, M., Mlle) for the sex.
+SECONDARY_HEADERS = {"sex": r"\b(civilite|civ)\b"}
 
 #: Header patterns on the folded header, tried in order: the first match wins. Roles (doctor,
 #: credentials) come first so that "Tél. médecin" is the doctor's and "Mail login" a login.
 HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     # Administrative fields: explicit "other", so that dates, codes and digits in them are not
-    # mistaken by content for a birth date, a postcode or a lab.
-    ("other", r"\b((lieu|commune|ville|pays|dept|departement|dpt) (de )?naissance|ipp|nationalite|"
-              r"code insee|civilite|civ|caisse|code regime|regime|statut|status|origine|"
-              r"heure|nb|nombre|date (de )?(creation|maj|mise a jour|modif\w*|saisie|import)|"
-              r"num(ero)? dossier|n dossier|id|id patient)\b"),
+    # mistaken by content for a birth date, a postcode or a lab. A birth place is not the
+    # residence; a death, admission or discharge date is neither a birth nor a sample date.
+    ("other", ADMINISTRATIVE_IDENTIFIER),
+    ("other", r"\b((lieu|commune|comm|ville|pays|dept|departement|dpt|dep|cp|code postal) "
+              r"(de |du )?(naissance|naiss|nais)|nee? a|nationalite|code insee|caisse|"
+              r"code regime|regime|statut|status|origine|heure|nb|nombre|"
+              r"(date|dt|dat) (de |du |d )?(creation|maj|mise a jour|modif\w*|saisie|import|"
+              r"deces|dcd|mort|entree|sortie|admission|adm|hospitalisation|hospit)|"
+              r"deces|dcd|date of death|entree|sortie|admission|discharge)\b"),
     ("doctor", r"\b(medecins?|med traitant|docteur|dr|prescripteurs?|presc|praticien|doctor|"
                r"physician|prescriber|gp)\b"),
     ("password", r"\b(mot de passe|mdp|password|passwd|pwd|pass|motdepasse)\b"),
@@ -45,16 +87,19 @@ HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
             r"num(ero)? ?(de )?(secu|ss|insee)|(?<!code )insee|matricule|ssn|social security|"
             r"immatriculation)\b"),
     ("email", r"\b(e ?mail|courriel|mel|mail|adresse electronique|email address)\b"),
-    ("birth_name", r"\b(nom (de )?naissance|nom (de )?jeune fille|nom jf|birth ?name|maiden ?name|"
-                   r"nom patronymique)\b"),
+    ("birth_name", r"\b(nom (de )?(naissance|naiss)|nom (de )?jeune fille|nom jf|birth ?name|"
+                   r"maiden ?name|nom patronymique)\b"),
+    # A composite name field ("NOM*PRENOMS/", "Nom et prénom") is the identity: a surname.
+    ("surname", r"\b(noms? (et )?prenoms?|prenoms? (et )?noms?|identite|nom complet|"
+                r"full ?name)\b"),
     ("first_name", r"\b(prenoms?|first ?names?|given ?names?|forenames?|pnom)\b"),
     ("birth_date", r"\b(date (de )?naiss(ance)?|dt naiss|ddn|dob|birth ?date|date of birth|"
                    r"naissance|ne le|nee le|birthday)\b"),
     ("sample_date", r"\b(date (de |du )?(prel\w*|prlvt|prlv|visite|passage|examen|analyses?|"
                     r"dossier|derniere visite|sample|collection|demande|reception)|dt prel\w*|"
                     r"sample date|visit date|date$)"),
-    ("blood_group", r"\b(groupe (sanguin|sg|sang|rh|abo)|grp sg|gs|gr sg|blood( group| type)?|"
-                    r"abo|rhesus|groupage)\b"),
+    ("blood_group", r"\b(groupe (sanguin|sg|sang|rh|abo)|grp (sg|sang)|gs|gr sg|"
+                    r"blood( group| type)?|abo|rhesus|groupage)\b"),
     ("phone_mobile", r"\b(portable|mobile|gsm|cell(ular)?|tel port|tel mob|port|mob|cellphone)\b"),
     ("phone_landline", r"\b(fixe|domicile|tel dom|landline|home phone|tel fixe|bureau|tel pro)\b"),
     ("phone", r"\b(tel|telephone|tél|phone|num tel|fax|tel\d)\b"),
@@ -67,7 +112,7 @@ HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("insurer", r"\b(mutuelles?|organisme complementaire|complementaire|amc|insurer|"
                 r"insurance|assurance|organisme)\b"),
     ("lab", r"\b(labo|laboratoire|lab|laboratory|site|finess|etablissement|lbm)\b"),
-    ("sex", r"\b(sexe?|genre|gender|sx)\b"),
+    ("sex", r"\b(sexe?|genre|gender|sx|civilite|civ)\b"),
     ("comment", r"\b(observations?|obs|commentaires?|comment(s)?|remarques?|notes?|infos?|"
                 r"renseignements? cliniques?|rc|texte|libre|memo|information)\b"),
     ("surname", r"\b(nom|noms|nom usuel|nom de famille|surname|last ?name|family ?name|name)\b"),
@@ -98,6 +143,11 @@ class ColumnClass:
     evidence: str
     #: What the content alone suggests (e.g. "email" for a doctor's email column), or None.
     content: str | None = None
+    #: The column identifies a person though its category is not a direct identifier (an
+    #: administrative identifier: patient, file or stay number): the tripwire searches it.
+    identifying: bool = False
+    #: A weaker source of its category (a civility for the sex), read after the others.
+    secondary: bool = False
 
 
 @dataclass
@@ -116,8 +166,16 @@ class Schema:
         return next((c.content for c in self.columns if c.name == column), None)
 
     def columns_of(self, category: str) -> list[str]:
-        """The columns classified as ``category``, in file order."""
-        return [c.name for c in self.columns if c.category == category]
+        """The columns classified as ``category``, in file order, secondary sources (a civility
+        for the sex) after the others: the first one is the one to read."""
+        of = [c for c in self.columns if c.category == category]
+        return [c.name for c in of if not c.secondary] + [c.name for c in of if c.secondary]
+
+    @property
+    def identifying(self) -> list[str]:
+        """The columns flagged identifying (administrative identifiers), in file order: with
+        the direct-identifier categories, what the tripwire searches."""
+        return [c.name for c in self.columns if c.identifying]
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready description: one entry per column with category, confidence and evidence."""
@@ -135,13 +193,41 @@ class Schema:
 
 
 def fold_header(header: str) -> str:
-    """Fold a header as ``folding.fold_text`` folds data: "N° SS" -> "n ss", "C.P." -> "c p"."""
-    text = header.lower().replace("œ", "oe").replace("æ", "ae").replace("°", " ")
+    """Fold a header as ``folding.fold_text`` folds data: "N° SS" -> "n ss", "C.P." -> "c p",
+    and split joined abbreviations: "DATENAISS" -> "date naiss", "NOM*PRENOMS/" -> "nom prenoms".
+    """
+    return " ".join(split_joined(w) for w in fold_words(header).split())
+
+
+def fold_words(text: str) -> str:
+    """Lower case, accents and punctuation folded, words apart: "Tél.1" -> "tel 1"."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("°", " ")
     text = "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
     text = re.sub(r"([a-z])(\d)", r"\1 \2", text)  # "tel1" -> "tel 1"
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@cache
+def split_joined(word: str) -> str:
+    """A header word glued from ``HEADER_WORDS`` split into them ("commnaiss" -> "comm naiss",
+    the fewest pieces), or a ``JOINED_HEADERS`` spelling; any other word unchanged."""
+    if word in JOINED_HEADERS:
+        return JOINED_HEADERS[word]
+    if len(word) < 4 or word in HEADER_WORDS or not word.isalpha():
+        return word
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(end - 1):
+            piece, before = word[start:end], best[start]
+            current = best[end]
+            if before is not None and piece in HEADER_WORDS and (
+                current is None or len(before) + 1 < len(current)
+            ):
+                best[end] = [*before, piece]
+    pieces = best[-1]
+    return " ".join(pieces) if pieces and len(pieces) > 1 else word
 
 
 def header_category(header: str) -> str | None:
@@ -155,12 +241,74 @@ def header_category(header: str) -> str | None:
     return None
 
 
+def is_administrative_identifier(header: str) -> bool:
+    """Whether a header names an administrative identifier (``ADMINISTRATIVE_IDENTIFIER``):
+    a patient, file, stay or request number ("ID_PATIENT", "NUM_DOSSIER", "IPP", "NUM_SEJOUR")."""
+    return re.search(ADMINISTRATIVE_IDENTIFIER, fold_header(header)) is not None
+
+
+def _secondary(header: str, category: str) -> bool:
+    """Whether a header names a weaker source of its category (``SECONDARY_HEADERS``)."""
+    pattern = SECONDARY_HEADERS.get(category)
+    return pattern is not None and re.search(pattern, fold_header(header)) is not None
+
+
 @cache
 def _first_names() -> frozenset[str]:
     """Common French first names (Faker's fr_FR list, folded), to recognise a first-name column."""
     from faker.providers.person.fr_FR import Provider
 
-    return frozenset(fold_header(name) for name in Provider.first_names)
+    return frozenset(fold_words(name) for name in Provider.first_names)
+
+
+def _mix(value: int) -> int:
+    """splitmix64's finaliser: a well-mixed 64-bit integer from any integer (pure Python, so
+    the same on every run, platform and library version)."""
+    x = value & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def sample_positions(total: int, rows: int = SAMPLE_ROWS, seed: int = SAMPLE_SEED) -> list[int]:
+    """``rows`` row positions out of ``total``, seeded, spread over all of them.
+
+    A stratified random sample: the positions are cut into ``rows`` strata of (nearly) equal
+    size and one position is drawn at random in each, so that every part of the file is seen
+    (the beginning, the middle, the end) and no position twice. Every position of a smaller
+    file. The same ``total`` and ``seed`` always give the same positions.
+    """
+    if total <= rows:
+        return list(range(total))
+    bounds = [j * total // rows for j in range(rows + 1)]
+    positions = []
+    for j in range(rows):
+        width = bounds[j + 1] - bounds[j]
+        draw = _mix(seed * 0x9E3779B97F4A7C15 + j) >> 11  # 53 random bits
+        positions.append(bounds[j] + draw * width // (1 << 53))
+    return positions
+
+
+def sample_rows(
+    frame: pl.LazyFrame, rows: int = SAMPLE_ROWS, seed: int = SAMPLE_SEED
+) -> pl.DataFrame:
+    """The rows of ``frame`` at :func:`sample_positions`, in file order (all-String frame).
+
+    Two streamed passes, memory bounded whatever the size of the leak: the rows are counted
+    (no field parsed), then the sampled ones kept as the frame streams by. Each kept string is
+    copied: a string cut out of a batch would otherwise hold the whole batch in memory.
+    """
+    index = "__sample_row"
+    numbered = frame.with_row_index(index)
+    last = numbered.select(pl.col(index).max()).collect(engine="streaming").item()
+    total = 0 if last is None else last + 1
+    wanted = pl.Series(index, sample_positions(total, rows, seed), dtype=pl.get_index_type())
+    names = frame.collect_schema().names()
+    return (
+        numbered.filter(pl.col(index).is_in(wanted.implode()))
+        .select(pl.concat_str([pl.col(c), pl.lit("")]).alias(c) for c in names)
+        .collect(engine="streaming")
+    )
 
 
 def reference_postcodes() -> pl.DataFrame | None:
@@ -201,7 +349,6 @@ def _content_stats(sample: pl.DataFrame) -> dict[str, dict[str, float]]:
             value,
             nir_key=french.nir_key_valid(french.nir_compact(value)),
             email=french.email_valid(value),
-            phone=french.phone_class(value),
             date_year=french.parse_date(value).dt.year(),
             blood=french.blood_group(value).is_not_null(),
             sex=french.sex_code(value).is_not_null(),
@@ -216,6 +363,7 @@ def _content_stats(sample: pl.DataFrame) -> dict[str, dict[str, float]]:
             digits_only=value.str.contains(r"^\d+$"),
         )
     )
+    per_value = french.with_phone_class(per_value, "value", klass="phone")
     long = long.join(per_value, on="value", how="left")
     phone, year = pl.col("phone"), pl.col("date_year")
     signals = {
@@ -348,20 +496,30 @@ def parse_map_options(items: list[str] | None) -> dict[str, str]:
 def classify(
     frame: pl.LazyFrame | pl.DataFrame, overrides: dict[str, str] | None = None
 ) -> Schema:
-    """Classify every column of a leak (all-String frame) into a category of the vocabulary."""
+    """Classify every column of a leak (all-String frame) into a category of the vocabulary.
+
+    Content is sniffed on ``SAMPLE_ROWS`` rows drawn over the whole frame (:func:`sample_rows`);
+    headers are read by :func:`header_category`. Administrative identifiers are flagged
+    ``identifying``, civilities ``secondary`` (see :class:`ColumnClass`).
+    """
     overrides = overrides or {}
     lazy = frame.lazy()
     names = lazy.collect_schema().names()
     check_overrides(overrides, names)
-    sample = lazy.head(SAMPLE_ROWS).select(pl.all().cast(pl.String)).collect()
+    sample = sample_rows(lazy.select(pl.all().cast(pl.String))) if names else pl.DataFrame()
     stats = _content_stats(sample) if names else {}
     columns = []
     for name in names:
         content, strength, why = content_category(stats.get(name, {"filled": 0.0}))
         if name in overrides:
-            columns.append(ColumnClass(name, overrides[name], 1.0, "set by the user", content))
-            continue
-        columns.append(_combine(name, header_category(name), content, strength, why))
+            column = ColumnClass(name, overrides[name], 1.0, "set by the user", content)
+        else:
+            column = _combine(name, header_category(name), content, strength, why)
+        identifying = is_administrative_identifier(name)
+        if identifying and name not in overrides:
+            column = replace(column, evidence=f"{column.evidence} (administrative identifier)")
+        columns.append(replace(column, identifying=identifying,
+                               secondary=_secondary(name, column.category)))
     return Schema(columns)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.boundary.lab_keys import locations_by_lab
 from toolkit.boundary.safe_table import compact_person_ids, hex_person_ids, validate_safe_table
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.gazetteer import _reference_communes
@@ -99,10 +100,17 @@ def residence_lab_distances(
     one of their latest sample there. ``person_id`` is the safe table's hex string, or with
     ``compact=True`` the 128-bit integer of ``safe_table.compact_person_ids`` (the same
     persons, cheaper to count: what aggregates should ask for).
+
+    ``lab_locations`` (``lab, lon, lat``, and ``finess``, ``code``, ``name`` when known) is
+    matched to the safe table's lab codes by key or by an alias that designates one lab only
+    (``toolkit.boundary.lab_keys.locations_by_lab``): never more than one location per code, so
+    the join adds no row, whatever names the labs share.
     """
     homes = _indexed_homes(_reference_communes() if communes is None else communes)
-    labs = lab_locations.lazy().select(
-        "lab", pl.col("lon").alias("_llon"), pl.col("lat").alias("_llat")
+    labs = (
+        locations_by_lab(lab_locations)
+        .lazy()
+        .select("lab", pl.col("lon").alias("_llon"), pl.col("lat").alias("_llat"))
     )
     person = pl.col("person_id") if compact else hex_person_ids(pl.col("person_id"))
     return (

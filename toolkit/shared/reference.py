@@ -73,6 +73,16 @@ def postcodes() -> pl.DataFrame:
     return _table("postcodes.parquet", reference_dir())
 
 
+def former_communes() -> pl.DataFrame:
+    """Former communes (déléguées and associées) and the current commune each belongs to.
+
+    Columns: insee (the former commune's code), name, kind (``COMD`` = commune déléguée,
+    ``COMA`` = commune associée), departement (of its own code), parent (current INSEE code).
+    Records written before a merger carry these names (``toolkit.shared.gazetteer``).
+    """
+    return _table("former_communes.parquet", reference_dir())
+
+
 def departements() -> gpd.GeoDataFrame:
     """The 101 départements: code, name, region, population, geometry (EPSG:4326)."""
     return _shapes("departements.parquet", reference_dir()).copy()

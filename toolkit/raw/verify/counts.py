@@ -168,14 +168,11 @@ def count_expressions(schema: Schema, role: Roles) -> list[pl.Expr]:
         aggs.append(_count(checkable & pair.is_in(pairs)).alias("postcode.commune_consistent"))
     phone_cells = []
     for i, col in enumerate(role["phones"]):
-        national = pl.col(f"_phone{i}")
         klass = pl.col(f"_phone_class{i}")
         phone_cells.append(klass)
         for name in french.PHONE_CLASSES:
             aggs.append((klass == name).sum().alias(f"phones.{col}.{name}"))
-        aggs.append(_count(french.phone_is_fiction_national(national)).alias(
-            f"phones.{col}.fiction"
-        ))
+        aggs.append(_count(pl.col(f"_phone_fiction{i}")).alias(f"phones.{col}.fiction"))
     if phone_cells:
         for name in ("landline", "mobile"):
             aggs.append(
@@ -189,9 +186,13 @@ def count_expressions(schema: Schema, role: Roles) -> list[pl.Expr]:
         if not cols:
             continue
         valid_cells = [pl.col(f"_email{offset + i}") for i in range(len(cols))]
-        for c, cell in zip(cols if group == "email" else [], valid_cells, strict=False):
+        for i, (c, cell) in enumerate(zip(cols if group == "email" else [], valid_cells,
+                                          strict=False)):
             aggs.append(cell.is_not_null().sum().alias(f"email.{c}.valid"))
-            aggs.append(_count(french.email_reserved(cell)).alias(f"email.{c}.reserved"))
+            reserved, syntax = pl.col(f"_email_reserved{i}"), pl.col(f"_email_refused{i}")
+            aggs.append(_count(reserved).alias(f"email.{c}.reserved"))
+            aggs.append(_count(syntax).alias(f"email.{c}.undeliverable_syntax"))
+            aggs.append(_count(reserved | syntax).alias(f"email.{c}.undeliverable"))
         # Columns appended one after the other: 40 times cheaper than a list column exploded.
         aggs.append(
             pl.concat(valid_cells).drop_nulls().n_unique().alias(f"{group}.distinct_emails")

@@ -4,14 +4,16 @@ Every column of the leak is stripped (blank cells become null). Helper columns, 
 ``_``, are then added beside them: the NIR in compact form, whether its check key is valid, and
 the sex, birth month and two-digit birth year it encodes; the sex as ``F``/``M``; the birth and
 sample dates parsed; the residence postcode cleaned and its commune folded; the surname and first
-name folded; whether the blood group is valid; each phone number in national form and its class
-(``french.PHONE_CLASSES``); each valid email, normalised; whether the comments hold any text and
+name folded; whether the blood group is valid; each phone number's class
+(``french.PHONE_CLASSES``, a join on the numbering plan) and whether it lies in a fiction block;
+each valid email, normalised, and for a patient's whether its domain is reserved and whether a
+mail server would refuse its syntax; whether the comments hold any text and
 each counted word; and a person key (``N`` + the valid NIR, else ``P`` + folded surname, first
 name and birth date). The counts read only these columns and the stripped ones.
 
-Values that repeat (dates, sexes, places, names, blood groups, comments) are derived once per
-distinct value when the leak is in memory (``toolkit.raw.distinct.derive_once``); a streamed leak
-derives them row by row, which keeps the streaming engine's memory bounded.
+Values that repeat (dates, sexes, places, names, blood groups, phones, comments) are derived
+once per distinct value when the leak is in memory (``toolkit.raw.distinct.derive_once``); a
+streamed leak derives them row by row, which keeps the streaming engine's memory bounded.
 """
 
 from __future__ import annotations
@@ -95,6 +97,12 @@ def derive_columns(
         for name, (column, parse) in parsers.items()
         if column is not None
     ]
+    # Phone classes: a join on the numbering plan's prefix table, once per distinct number.
+    derivations += [
+        ([c], lambda u, c=c, i=i: french.with_phone_class(
+            u, c, klass=f"_phone_class{i}", fiction=f"_phone_fiction{i}"))
+        for i, c in enumerate(role["phones"])
+    ]
     comments = list(role["comments"])
     if comments:
         derivations.append((comments, lambda u: u.with_columns(_comment_words(comments))))
@@ -119,9 +127,6 @@ def derive_columns(
         .then(pl.lit("N") + pl.col("_nir"))
         .otherwise(pl.lit("P") + name_key)
     )
-    phones = [
-        french.phone_national(_value(c)).alias(f"_phone{i}") for i, c in enumerate(role["phones"])
-    ]
     emails = [
         pl.when(french.email_valid(_value(c))).then(french.email_normalised(_value(c)))
         .alias(f"_email{i}")
@@ -135,7 +140,6 @@ def derive_columns(
             *absent,
             (french.nir_compact(_value(role["nir"])) if role["nir"] else null).alias("_nir"),
             (_value(role["lab"]) if role["lab"] else null).alias("_lab"),
-            *phones,
             *emails,
         )
         .with_columns(
@@ -144,10 +148,11 @@ def derive_columns(
             french.nir_sex(pl.col("_nir")).alias("_nir_sex"),
             french.nir_birth_month(pl.col("_nir")).alias("_nir_month"),
             french.nir_birth_year2(pl.col("_nir")).alias("_nir_year2"),
-            *(
-                french.phone_class_of_national(pl.col(f"_phone{i}")).alias(f"_phone_class{i}")
-                for i in range(len(role["phones"]))
-            ),
+            # Each read by two counts: computed once here.
+            *(french.email_reserved(pl.col(f"_email{i}")).alias(f"_email_reserved{i}")
+              for i in range(len(role["emails"]))),
+            *(french.email_undeliverable_syntax(pl.col(f"_email{i}")).alias(f"_email_refused{i}")
+              for i in range(len(role["emails"]))),
         )
         .with_columns(person.alias("_person"))
     )

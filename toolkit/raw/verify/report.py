@@ -158,7 +158,9 @@ def build_report(schema: Schema, role: Roles, counts: Counts) -> VerifyReport:
         for c in role["emails"]:
             f, ok = t[f"filled.{c}"], t[f"email.{c}.valid"]
             per_column[c] = {"filled": f, "valid": ok, "invalid": f - ok,
-                             "reserved_domain": t[f"email.{c}.reserved"]}
+                             "reserved_domain": t[f"email.{c}.reserved"],
+                             "undeliverable": t[f"email.{c}.undeliverable"],
+                             "undeliverable_syntax": t[f"email.{c}.undeliverable_syntax"]}
         s["email"] = {"columns": per_column, "distinct_valid": t["email.distinct_emails"],
                       "rows_with_email": t["email.rows_with_email"]}
         m["patient_emails_unique"] = t["email.distinct_emails"]

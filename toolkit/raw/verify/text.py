@@ -81,6 +81,7 @@ def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str
                 f"  remplies {_n(sum(c['filled'] for c in cols))}, "
                 f"valides {_n(sum(c['valid'] for c in cols))}, "
                 f"domaines réservés {_n(sum(c['reserved_domain'] for c in cols))}, "
+                f"non distribuables {_n(sum(c['undeliverable'] for c in cols))}, "
                 f"distinctes {_n(s['email']['distinct_valid'])}"]
     if "doctor" in s:
         out += ["", "[doctor] Médecins",
