@@ -36,11 +36,10 @@ K = 11
 import os
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import SVG, Markdown, display
 
-from toolkit.app import notebook, publishing, workflows
-from toolkit.publication import bundle, charts, protection
-from toolkit.safe import exposure
+from toolkit.app import notebook, publishing
+from toolkit.publication import bundle
 from toolkit.shared import paths
 
 leak_path = notebook.resolve_leak(LEAK)
@@ -55,7 +54,8 @@ out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-04")
 # clé, mêmes paramètres : mêmes fichiers, octet pour octet.
 
 # %%
-result = publishing.publish_leak(leak_path, out / "dossier", labs=labs_path, k=K)
+protection = publishing.Protection(k=K)
+result = publishing.publish_leak(leak_path, out / "dossier", labs=labs_path, protection=protection)
 print(result.summary())
 
 # %% [markdown]
@@ -70,21 +70,18 @@ display(Markdown((out / "dossier" / "methodologie.md").read_text(encoding="utf-8
 # %% [markdown]
 # ## Exporter un graphique de plus
 #
-# Un graphique fait à la main passe par le même chemin : son tableau est protégé (secret
-# statistique), puis `export_chart` écrit l'image, la spécification, le CSV et le texte
-# alternatif après le passage du détecteur. Ici : les mentions de santé par année.
+# Un graphique de plus passe par le même chemin que le dossier : son tableau est protégé
+# (secret statistique) *en même temps* que tout ce qui a déjà été publié à partir du même
+# fichier — une case masquée ne peut pas être retrouvée en croisant ce graphique avec le
+# dossier —, puis le détecteur de données personnelles passe sur chaque fichier, et la
+# publication est inscrite au registre des publications (à côté de la clé). Ici : les mentions
+# de santé par année (`figures.EXTRAS` donne la liste des graphiques disponibles).
 
 # %%
-safe = notebook.safe_table(leak_path)
-identifiers = workflows.identifiers_of(leak_path)
-by_year = protection.protect_table(
-    exposure.health_mentions(safe, by="year"), ["mention", "year"], k=K
+publishing.export_figure(
+    leak_path, "mentions_par_annee", out / "graphiques", labs=labs_path, protection=protection
 )
-chart = charts.health_mentions_chart(protection.chart_table(by_year), k=K)
-bundle.export_chart(
-    chart, by_year, out / "graphiques", "mentions_par_annee", identifiers=identifiers, k=K
-)
-chart
+display(SVG(filename=str(out / "graphiques" / "mentions_par_annee.svg")))
 
 # %% [markdown]
 # ## Ce qui a été écrit

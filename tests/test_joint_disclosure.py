@@ -35,7 +35,8 @@ def draft(name, rows, keys, dims, totals="none", k=K, rounding=None) -> Draft:
 
 
 def narrowed(drafts, persons, earlier=()):
-    joint = build_model([*earlier, *(d.table for d in drafts)], persons)
+    """What the attacker narrows in the drafts kept (None: a table left out of the release)."""
+    joint = build_model([*earlier, *(d.table for d in drafts if d is not None)], persons)
     return attacker.findings(joint.model, [h for h, _, _ in joint.hidden])
 
 
@@ -171,12 +172,24 @@ def test_rounded_counts_are_intervals_and_never_small():
     assert attacker.bounds(joint.model, joint.where[(0, 0)]) == (11, 14)
 
 
-def test_a_release_whose_small_cell_the_earlier_ones_give_away_is_refused():
+def test_a_table_whose_small_cell_the_earlier_releases_give_away_is_left_out():
     # An earlier release (k = 5) published the 10 persons with a comment; this one (k = 11)
     # hides them by year, but its only year holds them all: nothing of its own can be hidden.
     earlier = draft("categories", {"category": ["comment"], "persons": [10]}, ["category"],
                     CATEGORY, k=5)  # fmt: skip
     by_year = draft("by_year", {"category": ["comment"], "year": [2015], "persons": [10]},
                     ["category", "year"], CATEGORY_YEAR)  # fmt: skip
-    with pytest.raises(DisclosureError, match="export refused, nothing written"):
-        protect_jointly([by_year], [earlier.table], 1000)
+    assert protect_jointly([by_year], [earlier.table], 1000) == [None]
+
+
+def test_an_earlier_hidden_cell_is_protected_by_hiding_the_new_cell_that_would_pin_it():
+    # The earlier release hid 2015 (10 persons) beside its published 2016; publishing the
+    # persons with a comment now would pin 2015: the new count is hidden instead.
+    earlier = draft("by_year", {"category": ["comment"] * 2, "year": [2015, 2016],
+                                "persons": [10, 290]},
+                    ["category", "year"], CATEGORY_YEAR)  # fmt: skip
+    total = draft("categories", {"category": ["comment", "nir"], "persons": [300, 500]},
+                  ["category"], CATEGORY)  # fmt: skip
+    safe = protect_jointly([total], [earlier.table], 1000)
+    assert cell(safe[0], ("comment",)).hidden
+    assert narrowed(safe, 1000, earlier=[earlier.table]) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.app import workflows
-from toolkit.boundary import pseudonymise, safe_table
+from toolkit.boundary import keys, pseudonymise, safe_table
 from toolkit.raw import ingest, schema, synth, verify
 from toolkit.shared.errors import BoundaryError
 
@@ -29,8 +29,10 @@ def test_the_report_and_safe_table_equal_those_of_the_two_stages_run_alone(
     assert raw.in_memory is in_memory
     classes = schema.classify(raw.frame)
     report, path = workflows.verify_and_pseudonymise(raw, classes, KEY, tmp_path / "both.parquet")
+    provenance = safe_table.Provenance(raw.sha256, keys.fingerprint(KEY))
     alone = safe_table.write_safe_table(
-        pseudonymise.pseudonymise(raw, classes, KEY), tmp_path / "alone.parquet"
+        pseudonymise.pseudonymise(raw, classes, KEY), tmp_path / "alone.parquet",
+        provenance=provenance,
     )
     assert report.to_dict() == verify.verify(raw, classes).to_dict()
     assert path == tmp_path / "both.parquet"

@@ -17,22 +17,21 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import altair as alt
 import polars as pl
 import pytest
 
 from toolkit.app import publishing, workflows
-from toolkit.boundary import pseudonymise, safe_table, tripwire
-from toolkit.publication import disclosure, french_csv, protection
+from toolkit.boundary import keys, pseudonymise, safe_table, tripwire
+from toolkit.publication import french_csv
 from toolkit.publication.bundle import (
     Bundle,
+    Extra,
     build_bundle,
-    export_chart,
+    build_extra,
     file_listing,
     write_bundle,
 )
 from toolkit.raw import ingest, schema, synth
-from toolkit.safe import exposure
 from toolkit.shared.errors import DisclosureError, InputError
 from toolkit.shared.vocabulary import DIRECT_IDENTIFIERS
 
@@ -164,7 +163,7 @@ def test_the_manifest_records_input_rows_persons_and_every_parameter(bundle, lea
     assert manifest["persons"] > 2_000
     assert manifest["parameters"] | {"key": None} == {
         "k": K, "allow_zero": True, "rounding": None, "epsilon": None, "lang": "fr",
-        "synthetic_input": True, "key": None,
+        "synthetic_input": True, "key": None, "small_k_allowed": False, "epsilon_spent": None,
     }  # fmt: skip
     assert manifest["tripwire"]["source"] == "raw input"
     assert sum(f["suppressed_cells"] for f in manifest["figures"]) > 0
@@ -287,52 +286,42 @@ def test_an_identifier_planted_in_a_bundle_file_aborts_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def mentions_export(safe: pl.DataFrame) -> tuple[alt.TopLevelMixin, disclosure.Protected]:
-    from toolkit.publication import charts
-
-    protected = protection.protect_table(exposure.health_mentions(safe), ["mention"], k=K)
-    return charts.health_mentions_chart(protection.chart_table(protected), k=K), protected
+def mentions_by_year(safe: pl.DataFrame) -> Extra:
+    return build_extra(safe, "mentions_par_annee", k=K)
 
 
 @pytest.mark.parametrize("kind", ["surname", "nir", "email"])
-def test_an_identifier_in_a_chart_title_aborts_the_chart_export(
-    kind, leak, safe, identifiers, surname, tmp_path
-):
-    chart, protected = mentions_export(safe)
-    planted = chart.properties(title=f"Le cas {planted_values(leak, surname)[kind]}")
-    with pytest.raises(DisclosureError, match=r"mentions\.(md|png|svg|vl\.json) contains a"):
-        export_chart(planted, protected, tmp_path, "mentions", identifiers=identifiers)
+def test_an_identifier_in_a_chart_export_aborts_it(kind, leak, safe, identifiers, surname,
+                                                    tmp_path):  # fmt: skip
+    files = dict(mentions_by_year(safe).files)
+    files["mentions_par_annee.md"] += f"Le cas {planted_values(leak, surname)[kind]}".encode()
+    with pytest.raises(DisclosureError, match=r"mentions_par_annee\.md contains a"):
+        tripwire.write_checked(files, tmp_path, identifiers)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_single_chart_export_writes_five_files_without_any_identifier(
-    safe, identifiers, raw_identifiers, tmp_path
+    leak, raw_identifiers, tmp_path
 ):
-    chart, protected = mentions_export(safe)
-    written = export_chart(chart, protected, tmp_path, "mentions", identifiers=identifiers)
+    written = publishing.export_figure(leak, "mentions_par_annee", tmp_path, key=KEY)
     assert [p.name for p in written] == [
-        "mentions.csv", "mentions.md", "mentions.png", "mentions.svg", "mentions.vl.json",
+        "mentions_par_annee.csv", "mentions_par_annee.md", "mentions_par_annee.png",
+        "mentions_par_annee.svg", "mentions_par_annee.vl.json",
     ]  # fmt: skip
     assert leaked_identifiers(tmp_path, raw_identifiers) == []
 
 
-def test_a_chart_export_refuses_a_table_that_skipped_disclosure_control(
-    safe, identifiers, tmp_path
-):
-    chart, _ = mentions_export(safe)
-    with pytest.raises(InputError, match="disclosure control"):
-        export_chart(chart, exposure.health_mentions(safe), tmp_path, "m",
-                             identifiers=identifiers)  # fmt: skip
+def test_a_chart_export_of_an_unknown_figure_is_refused_naming_the_figures(leak, tmp_path):
+    with pytest.raises(InputError, match="no figure called 'nope'; the figures are: 01_"):
+        publishing.export_figure(leak, "nope", tmp_path, key=KEY)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_chart_export_refuses_a_count_below_k(safe, identifiers, tmp_path):
-    chart, protected = mentions_export(safe)
-    small = protected.table.with_columns(
-        pl.lit(3, pl.Int64).alias("persons"), pl.lit(False).alias("persons_suppressed")
-    )
-    with pytest.raises(DisclosureError):
-        export_chart(chart, small, tmp_path, "m", identifiers=identifiers)
+@pytest.mark.parametrize("k", [3, 7])
+def test_a_chart_export_refuses_a_threshold_below_11_unless_asked(leak, tmp_path, k):
+    with pytest.raises(InputError, match=f"k = {k}"):
+        publishing.export_figure(leak, "mentions_par_annee", tmp_path, key=KEY,
+                                 protection=publishing.Protection(k=k))  # fmt: skip
     assert list(tmp_path.iterdir()) == []
 
 
@@ -358,7 +347,8 @@ def test_the_notebook_export_holds_no_identifier(leak, raw_identifiers, tmp_path
 
 
 def test_without_labs_the_bundle_leaves_out_distances_and_says_so(safe, identifiers, tmp_path):
-    safe_path = safe_table.write_safe_table(safe, tmp_path / "safe.parquet")
+    provenance = safe_table.Provenance("0" * 64, keys.fingerprint(KEY))
+    safe_path = safe_table.write_safe_table(safe, tmp_path / "safe.parquet", provenance=provenance)
     result = publishing.publish_safe_table(safe_path, tmp_path / "bundle")
     manifest = result.manifest
     assert manifest["left_out"] == [
@@ -484,14 +474,10 @@ def test_cli_binary_file_is_one_line_and_non_zero(tmp_path):
     assert not (tmp_path / "b").exists()
 
 
-def test_a_chart_export_accepts_a_protected_table_without_its_reason_column(
-    safe, identifiers, tmp_path
-):
-    chart, protected = mentions_export(safe)
-    table = protected.table.drop("persons_reason")
-    written = export_chart(chart, table, tmp_path, "m", identifiers=identifiers)
-    header = written[0].read_bytes().decode("utf-8-sig").splitlines()[0]
-    assert header == "Mention de santé;Personnes;Secret statistique"
+def test_a_chart_export_has_french_headers(safe):
+    table = mentions_by_year(safe).files["mentions_par_annee.csv"]
+    header = table.decode("utf-8-sig").splitlines()[0]
+    assert header == "Mention de santé;Année;Personnes;Secret statistique"
 
 
 def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
@@ -538,10 +524,10 @@ def test_a_raw_leak_is_pseudonymised_to_a_file_under_interim_not_in_memory(
     written: list[Path] = []
     real = safe_table.write_safe_table
 
-    def spy(safe, path):
+    def spy(safe, path, **options):
         written.append(Path(path))
         assert isinstance(safe, pl.LazyFrame)
-        return real(safe, path)
+        return real(safe, path, **options)
 
     monkeypatch.setattr(publishing, "write_safe_table", spy)
     publishing.publish_leak(leak, tmp_path / "bundle", key=KEY, synthetic=True)

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from toolkit import __version__
 from toolkit.shared.errors import ToolkitError
@@ -90,20 +90,68 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _protection(args: argparse.Namespace) -> Any:
+    from toolkit.app import publishing
+
+    return publishing.Protection(
+        k=args.k, rounding=args.rounding, epsilon=args.epsilon,
+        allow_small_k=args.allow_small_k, epsilon_budget=args.epsilon_budget,
+    )  # fmt: skip
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from toolkit.app import publishing, workflows
 
-    options = {
-        "labs": args.labs, "k": args.k, "rounding": args.rounding, "epsilon": args.epsilon,
-        "progress": not args.quiet,
-    }  # fmt: skip
+    options = {"labs": args.labs, "protection": _protection(args), "label": args.label,
+               "progress": not args.quiet}  # fmt: skip
     # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
     if workflows.input_kind(args.file) == "safe_table":
-        result = publishing.publish_safe_table(args.file, args.out, leak=args.leak, **options)
+        result = publishing.publish_safe_table(
+            args.file, args.out, leak=args.leak, key_file=args.key_file, **options
+        )
     else:
         result = publishing.publish_leak(args.file, args.out, key_file=args.key_file, **options)
     print(result.summary())
     return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from toolkit.app import publishing
+
+    written = publishing.export_figure(
+        args.file, args.figure, args.out, key_file=args.key_file, labs=args.labs,
+        protection=_protection(args),
+    )  # fmt: skip
+    print("\n".join(str(path) for path in written))
+    return 0
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    from toolkit.app import publishing
+    from toolkit.boundary import keys
+
+    ledger = publishing.open_ledger(keys.load_key(args.key_file), args.key_file)
+    if args.forget:
+        forgotten = ledger.forget(args.forget)
+        print(f"forgot {forgotten.describe()}: its figures are no longer checked against")
+        return 0
+    print(f"ledger: {ledger.path} ({len(ledger.releases)} releases, "
+          f"epsilon spent {ledger.epsilon_spent():g})")  # fmt: skip
+    for release in ledger.releases:
+        print(f"  {release.describe()}")
+    return 0
+
+
+def _add_protection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--labs", default=None, help="lab list (CSV registry or FINESS extract)")
+    p.add_argument("--k", type=_positive_int, default=11, help="smallest published count (11)")
+    p.add_argument("--allow-small-k", action="store_true",
+                   help="allow k from 5 to 10 (below 11 only on purpose)")  # fmt: skip
+    p.add_argument("--rounding", type=int, choices=(5, 10), default=None, help="round counts")
+    p.add_argument("--epsilon", type=float, default=None, help="differential privacy instead")
+    p.add_argument("--epsilon-budget", type=float, default=10.0,
+                   help="differential-privacy budget of all releases of one key (10)")  # fmt: skip
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -161,16 +209,26 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
 
     p = sub.add_parser("publish", help="publication bundle: charts, CSV, map, manifest, note")
-    p.add_argument("file", help="the leak (CSV, archive) or a safe table (.parquet)")
+    p.add_argument("file", help="the leak (CSV, archive) or a pseudonymised table (Parquet)")
     p.add_argument("--out", required=True, help="bundle folder to write (e.g. figures/my-story)")
-    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
-    p.add_argument("--labs", default=None, help="lab list (CSV registry or FINESS extract)")
     p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
-    p.add_argument("--k", type=_positive_int, default=11, help="smallest published count (11)")
-    p.add_argument("--rounding", type=int, choices=(5, 10), default=None, help="round counts")
-    p.add_argument("--epsilon", type=float, default=None, help="differential privacy instead")
+    p.add_argument("--label", default=None, help="name of the input in the manifest")
+    _add_protection_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("export", help="one more figure beside a bundle, checked with it")
+    p.add_argument("file", help="the leak (CSV, archive)")
+    p.add_argument("--figure", required=True, help="figure name, e.g. mentions_par_annee")
+    p.add_argument("--out", required=True, help="folder to write the figure's files into")
+    _add_protection_options(p)
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("ledger", help="the releases recorded for a key; forget one on purpose")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--forget", default=None, metavar="ID",
+                   help="remove one release from the ledger (deliberately)")  # fmt: skip
+    p.set_defaults(func=_cmd_ledger)
 
     return parser
 

@@ -24,7 +24,7 @@ from toolkit.publication import charts, disclosure
 from toolkit.publication.charts.render import RENDERER, isolate_scripts
 from toolkit.raw import synth
 from toolkit.safe import exposure
-from toolkit.safe.labs import geocode_labs, read_lab_registry
+from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
 from toolkit.shared.errors import InputError
 from toolkit.shared.vocabulary import Lang
@@ -47,7 +47,7 @@ enable_offline_rendering()
 _LOCATED_SCHEMA = {
     "lab": pl.String, "name": pl.String, "insee": pl.String, "departement": pl.String,
     "region": pl.String, "lon": pl.Float64, "lat": pl.Float64, "resolution": pl.String,
-    "precision": pl.String,
+    "precision": pl.String, "code": pl.String, "finess": pl.String, "key": pl.String,
 }  # fmt: skip
 
 
@@ -100,13 +100,15 @@ def safe_table(leak: str | os.PathLike[str], key: bytes | None = None) -> pl.Dat
 
 
 def lab_locations(registry: str | os.PathLike[str] | None) -> pl.DataFrame:
-    """The labs of a registry file located offline at commune level (``labs.geocode_labs``).
+    """The labs of a registry or FINESS file located offline (``toolkit.safe.labs.locate_labs``).
 
-    Without a registry, an empty table of the same columns: maps then show no lab and every
-    distance is "unknown", but the notebooks still run on a leak that came without one.
+    One row per value a safe table's ``lab`` may hold (a lab's key or an alias naming it alone),
+    so that joining never counts a person twice. Without a registry, an empty table of the same
+    columns: maps then show no lab and every distance is "unknown", but the notebooks still run
+    on a leak that came without one.
     """
     if registry is not None:
-        return geocode_labs(read_lab_registry(registry))
+        return locate_labs(registry)[0]
     return pl.DataFrame(schema=_LOCATED_SCHEMA)
 
 

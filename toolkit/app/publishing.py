@@ -8,10 +8,10 @@ written or anything fails); :func:`publish_safe_table` takes a pseudonymised tab
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import tempfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,14 +22,18 @@ from tqdm import tqdm
 from toolkit.app.workflows import identifiers_of, input_kind, raw_input_info, read_and_classify
 from toolkit.boundary import keys, pseudonymise, tripwire
 from toolkit.boundary.safe_table import (
+    Provenance,
     SafeTable,
+    read_provenance,
     read_safe_table,
     validate_safe_table,
     write_safe_table,
 )
 from toolkit.boundary.tripwire import Identifiers
 from toolkit.publication import disclosure
-from toolkit.publication.bundle import build_bundle, check_out_folder, write_bundle
+from toolkit.publication.bundle import build_bundle, build_extra, check_out_folder, write_bundle
+from toolkit.publication.ledger import DEFAULT_EPSILON_BUDGET, Ledger, Release
+from toolkit.raw.ingest import Ingested
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
 from toolkit.shared.errors import InputError
@@ -60,13 +64,37 @@ class PublishResult:
         return "\n".join(lines)
 
 
-def _check_parameters(k: int, rounding: int | None, epsilon: float | None) -> None:
-    if k < 1:
-        raise InputError(f"k must be at least 1, got {k}")
-    if rounding is not None and rounding not in (5, 10):
-        raise InputError(f"rounding must be 5 or 10, got {rounding}")
-    if epsilon is not None and not epsilon > 0:
-        raise InputError(f"epsilon must be a positive number, got {epsilon}")
+@dataclass(frozen=True)
+class Protection:
+    """How a release is protected: threshold, rounding or differential privacy, DP budget."""
+
+    k: int = disclosure.DEFAULT_K
+    rounding: int | None = None
+    epsilon: float | None = None
+    #: A threshold below 11 (down to 5) must be asked for deliberately.
+    allow_small_k: bool = False
+    #: The differential-privacy budget of all releases of one key together.
+    epsilon_budget: float = DEFAULT_EPSILON_BUDGET
+
+    def check(self) -> None:
+        """Refuse impossible or unsafe parameters with one line."""
+        disclosure.check_threshold(self.k, allow_small_k=self.allow_small_k)
+        if self.rounding is not None and self.rounding not in (5, 10):
+            raise InputError(f"rounding must be 5 or 10, got {self.rounding}")
+        if self.epsilon is not None and not self.epsilon > 0:
+            raise InputError(f"epsilon must be a positive number, got {self.epsilon}")
+        if self.rounding is not None and self.epsilon is not None:
+            raise InputError("choose rounding or differential privacy (epsilon), not both")
+
+    def parameters(self) -> dict[str, Any]:
+        """What the ledger records of these parameters."""
+        return {"k": self.k, "rounding": self.rounding, "epsilon": self.epsilon}
+
+
+def open_ledger(key: bytes, key_file: str | Path | None = None) -> Ledger:
+    """The release ledger of ``key``, kept beside the key (see ``toolkit.boundary.keys``)."""
+    fingerprint = keys.fingerprint(key)
+    return Ledger.open(keys.ledger_path(fingerprint, key_file), fingerprint)
 
 
 def _scratch_safe_table(scratch: ExitStack) -> Path:
@@ -85,6 +113,14 @@ def _located(labs: str | Path | pl.DataFrame | None) -> tuple[pl.DataFrame | Non
     return None, {"registry_sha256": None, "located": 0}
 
 
+def _earlier_persons(ledger: Ledger, input_sha256: str) -> int | None:
+    """The number of persons an earlier release of this input published exactly, if any."""
+    for release in ledger.releases:
+        if release.input_sha256 == input_sha256 and not release.parameters.get("epsilon"):
+            return release.persons
+    return None
+
+
 def _publish(
     safe: SafeTable,
     out: str | Path,
@@ -92,27 +128,72 @@ def _publish(
     info: dict[str, Any],
     identifiers: Identifiers,
     labs: str | Path | pl.DataFrame | None,
-    k: int,
-    rounding: int | None,
-    epsilon: float | None,
+    protection: Protection,
+    ledger: Ledger,
     synthetic: bool,
     progress: bool,
     stages: tqdm,
 ) -> PublishResult:
     located, labs_info = _located(labs)
     stages.update(1)
+    input_sha256 = str(info["sha256"])
     bundle = build_bundle(
-        safe, input_info=info, identifiers=identifiers, k=k, rounding=rounding,
-        epsilon=epsilon, labs=located, labs_info=labs_info, synthetic=synthetic,
-        progress=progress,
+        safe, input_info=info, identifiers=identifiers, k=protection.k,
+        rounding=protection.rounding, epsilon=protection.epsilon, labs=located,
+        labs_info=labs_info, synthetic=synthetic, earlier=ledger.tables_of(input_sha256),
+        allow_small_k=protection.allow_small_k, progress=progress,
     )  # fmt: skip
+    release = Release(
+        kind="bundle", input_sha256=input_sha256, out=str(out),
+        parameters=protection.parameters(), persons=bundle.persons, tables=bundle.tables,
+        epsilon_spent=bundle.epsilon_spent,
+    )  # fmt: skip
+    ledger.check(release, epsilon_budget=protection.epsilon_budget)
     written = write_bundle(bundle, out, identifiers)
+    ledger.record(release)
     stages.update(1)
     return PublishResult(Path(out), written, bundle.manifest)
 
 
 def _stages(progress: bool) -> tqdm:
     return tqdm(total=4, desc="publish", unit="stage", file=sys.stderr, disable=not progress)
+
+
+@dataclass
+class _Pseudonymised:
+    """A raw leak read, its identifiers for the tripwire, its safe table, and the key used."""
+
+    raw: Ingested
+    identifiers: Identifiers
+    safe: SafeTable
+    records: int
+    key: bytes
+
+
+@contextmanager
+def _leak_safe_table(
+    leak: str | Path, key: bytes | None, key_file: str | Path | None, *, progress: bool = False
+) -> Iterator[_Pseudonymised]:
+    """A raw leak read and pseudonymised into a temporary file (deleted when the block ends).
+
+    The leak is read before the key is loaded, so that a file that cannot be read is refused
+    before a key is created. The safe table is streamed to Parquet and scanned back: it is never
+    whole in memory (33 M rows would take gigabytes), and the folder goes whatever happens (an
+    error, a tripwire hit, Ctrl-C).
+    """
+    leak = Path(leak)
+    if not leak.exists():
+        raise InputError("file not found", leak)
+    with ExitStack() as scratch:
+        raw, classes = read_and_classify(leak, progress=progress)
+        secret = key or keys.load_key(key_file)
+        identifiers = tripwire.collect_identifiers(raw, classes)
+        path = _scratch_safe_table(scratch)
+        provenance = Provenance(raw.sha256, keys.fingerprint(secret))
+        write_safe_table(pseudonymise.pseudonymise(raw, classes, secret), path,
+                         provenance=provenance)  # fmt: skip
+        records = pl.scan_parquet(path).select(pl.len()).collect().item()
+        yield _Pseudonymised(raw, identifiers, read_safe_table(path), records, secret)
 
 
 def publish_leak(
@@ -122,44 +203,32 @@ def publish_leak(
     key_file: str | Path | None = None,
     key: bytes | None = None,
     labs: str | Path | pl.DataFrame | None = None,
-    k: int = disclosure.DEFAULT_K,
-    rounding: int | None = None,
-    epsilon: float | None = None,
+    protection: Protection | None = None,
+    label: str | None = None,
     synthetic: bool = False,
     progress: bool = False,
 ) -> PublishResult:
-    """Write the publication bundle of a raw leak into ``out``.
+    """Write the publication bundle of a raw leak into ``out``, and record it in the ledger.
 
     The leak is read, classified and pseudonymised (key from ``key`` or ``key_file``, else
     ``toolkit.boundary.keys.load_key``) into a temporary safe table under ``data/interim/``,
     deleted when the bundle is written or anything fails; the tripwire searches every
     identifier of the leak. ``labs`` is a lab list (CSV registry or FINESS extract) or already
-    located labs; without it the figures that need lab locations are left out.
+    located labs; without it the figures that need lab locations are left out. ``label`` names
+    the input in the manifest (scanned like everything else); by default only its sha256 does.
+    Every table is protected jointly with what earlier releases of the same key published.
     """
-    _check_parameters(k, rounding, epsilon)
-    leak = Path(leak)
-    if not leak.exists():
-        raise InputError("file not found", leak)
+    protection = protection or Protection()
+    protection.check()
     check_out_folder(out)
     stages = _stages(progress)
-    # The safe table lives in a temporary folder until the bundle is written, and the folder
-    # goes whatever happens (an error, a tripwire hit, Ctrl-C).
-    with ExitStack() as scratch:
-        raw, classes = read_and_classify(leak, progress=progress)
-        stages.update(1)
-        identifiers = tripwire.collect_identifiers(raw, classes)
-        # Streamed to Parquet and scanned back: the whole table is never in memory (33 M rows
-        # would take gigabytes).
-        path = _scratch_safe_table(scratch)
-        write_safe_table(
-            pseudonymise.pseudonymise(raw, classes, key or keys.load_key(key_file)), path
-        )
-        safe = read_safe_table(path)
-        info = raw_input_info(raw, pl.scan_parquet(path).select(pl.len()).collect().item())
-        stages.update(1)
+    with _leak_safe_table(leak, key, key_file, progress=progress) as made:
+        stages.update(2)
         result = _publish(
-            safe, out, info=info, identifiers=identifiers, labs=labs, k=k, rounding=rounding,
-            epsilon=epsilon, synthetic=synthetic, progress=progress, stages=stages,
+            made.safe, out, info=raw_input_info(made.raw, made.records, label=label),
+            identifiers=made.identifiers, labs=labs, protection=protection,
+            ledger=open_ledger(made.key, key_file), synthetic=synthetic, progress=progress,
+            stages=stages,
         )  # fmt: skip
     stages.close()
     return result
@@ -170,34 +239,45 @@ def publish_safe_table(
     out: str | Path,
     *,
     leak: str | Path | None = None,
+    key_file: str | Path | None = None,
     labs: str | Path | pl.DataFrame | None = None,
-    k: int = disclosure.DEFAULT_K,
-    rounding: int | None = None,
-    epsilon: float | None = None,
+    protection: Protection | None = None,
+    label: str | None = None,
     synthetic: bool = False,
     progress: bool = False,
 ) -> PublishResult:
     """Write the publication bundle of a pseudonymised table (Parquet) into ``out``.
 
-    Give ``leak`` (the raw file it came from) so that the tripwire searches its identifiers;
+    The table carries the sha256 of the leak it was made from and its key's fingerprint
+    (``safe_table.read_provenance``): the release is recorded in that key's ledger (beside
+    ``key_file``, or the default key folder) and protected jointly with the earlier releases of
+    the same leak. Give ``leak`` (the raw file) so that the tripwire searches its identifiers;
     without it only NIR-, phone- and email-shaped strings are searched.
     """
-    _check_parameters(k, rounding, epsilon)
+    protection = protection or Protection()
+    protection.check()
     source = Path(safe_table)
     if not source.exists():
         raise InputError("file not found", source)
     if input_kind(source) != "safe_table":
         raise InputError("not a pseudonymised table (Parquet): publish the leak instead", source)
+    provenance = read_provenance(source)
+    if provenance is None:
+        raise InputError(
+            "this pseudonymised table does not say which leak and key it comes from (made by "
+            "an older version?): pseudonymise the leak again", source,
+        )  # fmt: skip
     check_out_folder(out)
+    ledger = Ledger.open(
+        keys.ledger_path(provenance.key_fingerprint, key_file), provenance.key_fingerprint
+    )
     stages = _stages(progress)
     # Kept lazy: the aggregates stream from the file, whatever its size.
     safe = validate_safe_table(read_safe_table(source))
-    with source.open("rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     info: dict[str, Any] = {
         "kind": "safe table",
-        "file_name": source.name,
-        "sha256": digest,
+        "label": label,
+        "sha256": provenance.input_sha256,
         "records": safe.select(pl.len()).collect().item(),
         "rows_read": None,
         "rows_quarantined": None,
@@ -210,11 +290,56 @@ def publish_safe_table(
               "email-shaped strings only", file=sys.stderr)  # fmt: skip
     stages.update(2)
     result = _publish(
-        safe, out, info=info, identifiers=identifiers, labs=labs, k=k, rounding=rounding,
-        epsilon=epsilon, synthetic=synthetic, progress=progress, stages=stages,
+        safe, out, info=info, identifiers=identifiers, labs=labs, protection=protection,
+        ledger=ledger, synthetic=synthetic, progress=progress, stages=stages,
     )  # fmt: skip
     stages.close()
     return result
 
 
-__all__ = ["PublishResult", "publish_leak", "publish_safe_table"]
+def export_figure(
+    leak: str | Path,
+    name: str,
+    out_dir: str | Path,
+    *,
+    key_file: str | Path | None = None,
+    key: bytes | None = None,
+    labs: str | Path | pl.DataFrame | None = None,
+    protection: Protection | None = None,
+) -> list[Path]:
+    """Export one more figure of the registry (``figures.EXTRAS`` or a bundle figure) alone.
+
+    The same path as a bundle: protection of its table jointly with every earlier release of the
+    same leak and key (the bundle it completes included), the tripwire on every file, then the
+    ledger. Writes ``<name>.svg/.png/.vl.json/.md/.csv`` into ``out_dir`` (other files stay).
+    """
+    protection = protection or Protection()
+    protection.check()
+    located, _ = _located(labs)
+    with _leak_safe_table(leak, key, key_file) as made:
+        ledger = open_ledger(made.key, key_file)
+        sha256 = made.raw.sha256
+        extra = build_extra(
+            made.safe, name, k=protection.k, rounding=protection.rounding,
+            epsilon=protection.epsilon, labs=located, earlier=ledger.tables_of(sha256),
+            persons=_earlier_persons(ledger, sha256), allow_small_k=protection.allow_small_k,
+        )  # fmt: skip
+        release = Release(
+            kind="figure", input_sha256=sha256, out=str(Path(out_dir) / name),
+            parameters=protection.parameters(), persons=None, tables=[extra.table],
+            epsilon_spent=extra.epsilon_spent,
+        )  # fmt: skip
+        ledger.check(release, epsilon_budget=protection.epsilon_budget)
+        written = tripwire.write_checked(extra.files, out_dir, made.identifiers)
+        ledger.record(release)
+    return written
+
+
+__all__ = [
+    "Protection",
+    "PublishResult",
+    "export_figure",
+    "open_ledger",
+    "publish_leak",
+    "publish_safe_table",
+]

@@ -20,8 +20,9 @@ import polars as pl
 from IPython.display import display
 
 from toolkit.boundary.safe_table import validate_safe_table
-from toolkit.publication import charts, disclosure
+from toolkit.publication import charts
 from toolkit.publication.charts.builders import departement_labels
+from toolkit.publication.protection import derive_from_published, protect_table
 from toolkit.safe import exposure
 from toolkit.shared.formatting import month_short, number
 from toolkit.shared.text import text
@@ -84,8 +85,16 @@ def exposure_tables(
         "labs": ["lab"],
         "departements": ["departement"],
     }
+    derived = {"categories": ("share",), "labs": ("first_sample", "last_sample"),
+               "departements": ("per_100k",)}  # fmt: skip
+    persons = records.lazy().select(pl.col("person_id").n_unique()).collect().item()
+    # Shares and rates from the counts as shown, empty where a count is hidden: a rate kept for
+    # a hidden département gave its persons back.
     return {
-        name: disclosure.protect(table, count="persons", by=keys[name], k=k).table
+        name: derive_from_published(
+            protect_table(table, keys[name], k=k, derived=derived.get(name, ())),
+            persons=persons,
+        ).table
         for name, table in raw.items()
     }
 

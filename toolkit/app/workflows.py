@@ -25,7 +25,7 @@ from typing import Any, Literal
 import polars as pl
 
 from toolkit.boundary import keys, pseudonymise, tripwire
-from toolkit.boundary.safe_table import DEFAULT_SAFE_TABLE, write_safe_table
+from toolkit.boundary.safe_table import DEFAULT_SAFE_TABLE, Provenance, write_safe_table
 from toolkit.boundary.tripwire import Identifiers
 from toolkit.raw import claims, ingest, schema, verify
 from toolkit.raw.ingest import Ingested
@@ -84,11 +84,15 @@ def identifiers_of(leak: str | Path) -> Identifiers:
     return tripwire.collect_identifiers(raw, classes)
 
 
-def raw_input_info(raw: Ingested, records: int) -> dict[str, Any]:
-    """The manifest's description of a raw input: name, sha256, rows, encoding (no value)."""
+def raw_input_info(raw: Ingested, records: int, *, label: str | None = None) -> dict[str, Any]:
+    """The manifest's description of a raw input: sha256, rows, encoding, never a value.
+
+    The file's name is not recorded (a leak's file name may itself hold personal data); a
+    ``label`` given by the user names the input instead, and is scanned by the tripwire.
+    """
     return {
         "kind": "raw leak",
-        "file_name": Path(raw.path).name,
+        "label": label,
         "sha256": raw.sha256,
         "records": records,
         "rows_read": raw.rows_read,
@@ -115,8 +119,11 @@ def verify_and_pseudonymise(
     memory peaks never add up. The result is the same as running them one after the other.
     """
 
+    provenance = Provenance(raw.sha256, keys.fingerprint(key))
+
     def safe_table() -> Path:
-        return write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out)
+        return write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out,
+                                provenance=provenance)  # fmt: skip
 
     if not raw.in_memory:
         report = verify.verify(raw, classes, progress=progress)
@@ -155,7 +162,8 @@ def pseudonymise_file(
     """Read a leak, classify its columns, pseudonymise it and write the safe table to ``out``."""
     key = keys.load_key(key_file)
     raw, classes = read_and_classify(leak, progress=progress)
-    path = write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out)
+    path = write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out,
+                            provenance=Provenance(raw.sha256, keys.fingerprint(key)))  # fmt: skip
     # Counted from the file just written, streaming: the table is never whole in memory.
     written = pl.scan_parquet(path)
     records, persons = (

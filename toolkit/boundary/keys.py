@@ -118,13 +118,13 @@ def key_location(key_file: str | Path | None = None) -> Path | None:
     return Path(env_file) if env_file else DEFAULT_KEY_FILE
 
 
-def ledger_path(key: bytes, key_file: str | Path | None = None) -> Path:
-    """Where the release ledger of ``key`` lives: beside its key file, named by its fingerprint.
+def ledger_path(key_fingerprint: str, key_file: str | Path | None = None) -> Path:
+    """Where the release ledger of a key lives: beside its key file, named by its fingerprint.
 
     ``TOOLKIT_LEDGER_DIR`` overrides the folder; a key given as ``TOOLKIT_KEY`` (no file) or
     as bytes keeps its ledger in the default key folder (``.key/``).
     """
-    name = f"releases-{fingerprint(key)}.json"
+    name = f"releases-{key_fingerprint}.json"
     folder = os.environ.get(LEDGER_DIR_ENV)
     if folder:
         return Path(folder) / name

@@ -169,22 +169,30 @@ class _Solver:
         return math.inf if sign < 0 else self.lower[self.index[var]]
 
 
-def findings(model: Model, hidden: Iterable[Hidden]) -> list[Finding]:
-    """Every hidden cell the attacker narrows beyond its promise (empty: the release is safe)."""
-    solver = _Solver(model)
-    found = []
-    for cell in hidden:
+class Attack:
+    """The attacker at work on one model: ask it about one hidden cell at a time."""
+
+    def __init__(self, model: Model):
+        self._solver = _Solver(model)
+
+    def narrows(self, cell: Hidden) -> Finding | None:
+        """What the attacker proves about ``cell`` beyond its promise, or None."""
+        solver = self._solver
         if cell.primary:
             low_end = 0 if cell.zeros_hidden else 1
             ok = solver.feasible_at(cell.var, low_end) and solver.feasible_at(cell.var, cell.k - 1)
         else:
             ok = solver.extreme(cell.var, 1) < solver.extreme(cell.var, -1)
-        if not ok:
-            found.append(
-                Finding(cell.var, cell.primary, solver.extreme(cell.var, 1),
-                        solver.extreme(cell.var, -1))
-            )  # fmt: skip
-    return found
+        if ok:
+            return None
+        return Finding(cell.var, cell.primary, solver.extreme(cell.var, 1),
+                       solver.extreme(cell.var, -1))  # fmt: skip
+
+
+def findings(model: Model, hidden: Iterable[Hidden]) -> list[Finding]:
+    """Every hidden cell the attacker narrows beyond its promise (empty: the release is safe)."""
+    attack = Attack(model)
+    return [f for f in (attack.narrows(cell) for cell in hidden) if f is not None]
 
 
 def bounds(model: Model, var: Var) -> tuple[float, float]:
@@ -193,4 +201,4 @@ def bounds(model: Model, var: Var) -> tuple[float, float]:
     return solver.extreme(var, 1), solver.extreme(var, -1)
 
 
-__all__ = ["Finding", "Hidden", "Model", "TIME_LIMIT", "Var", "bounds", "findings"]
+__all__ = ["Attack", "Finding", "Hidden", "Model", "TIME_LIMIT", "Var", "bounds", "findings"]

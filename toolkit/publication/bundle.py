@@ -27,8 +27,8 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,30 @@ from toolkit.boundary import tripwire
 from toolkit.boundary.safe_table import SafeTable, compact_person_ids, validate_safe_table
 from toolkit.boundary.tripwire import Identifiers
 from toolkit.publication import charts, disclosure
-from toolkit.publication.figures import CATEGORIES_FIGURE, FIGURES, FigureInputs
+from toolkit.publication.figures import (
+    CATEGORIES_FIGURE,
+    DEPARTEMENTS_FIGURE,
+    FIGURES,
+    Figure,
+    FigureInputs,
+    figure_named,
+)
 from toolkit.publication.french_csv import COUNT, csv_bytes, csv_table
 from toolkit.publication.methodology import SENSITIVE_CATEGORIES, NoteFacts, methodology_note
-from toolkit.publication.protection import chart_table, protect_table, published_summary
-from toolkit.shared.errors import InputError, ToolkitError
+from toolkit.publication.protection import (
+    chart_table,
+    derive_from_published,
+    protect_table,
+    published_summary,
+)
+from toolkit.publication.release import (
+    Draft,
+    Meaning,
+    PublishedTable,
+    protect_jointly,
+    published_table,
+)
+from toolkit.shared.errors import DisclosureError, InputError, ToolkitError
 from toolkit.shared.text import text
 
 
@@ -59,50 +78,22 @@ def chart_files(chart: Any, name: str) -> dict[str, bytes]:
     }
 
 
-def _protected_of(table: disclosure.Protected | pl.DataFrame) -> disclosure.Protected:
-    if isinstance(table, disclosure.Protected):
-        return table
-    if f"{COUNT}_suppressed" not in table.columns:
-        raise InputError(
-            "this table has not been through disclosure control: protect it first "
-            "(toolkit.publication.bundle.protect_table or toolkit.publication.disclosure.protect)"
-        )
-    margins = table.head(0).with_columns(margin=pl.lit(None, pl.String))
-    return disclosure.Protected(table, margins, COUNT, {})
-
-
-def export_chart(
-    chart: Any,
-    table: disclosure.Protected | pl.DataFrame,
-    out_dir: str | Path,
-    name: str,
-    *,
-    identifiers: Identifiers,
-    k: int = disclosure.DEFAULT_K,
-    rounding: int | None = None,
-) -> list[Path]:
-    """Export one chart and its protected table: SVG, PNG, Vega-Lite JSON, alt text and CSV.
-
-    The table must have been protected (``protect_table``); its counts are checked against
-    ``k``, and every file is scanned by the tripwire before anything is written to ``out_dir``.
-    """
-    protected = _protected_of(table)
-    for frame in (protected.table, protected.margins):
-        disclosure.assert_publishable(frame, COUNT, k=k, rounding=rounding)
-    files = chart_files(chart, name)
-    files[f"{name}.csv"] = csv_bytes(csv_table(protected))
-    return tripwire.write_checked(files, out_dir, identifiers)
-
-
 # --- the whole bundle ----------------------------------------------------------------------------
 
 
 @dataclass
 class Bundle:
-    """A bundle in memory: file name -> bytes (manifest included), and the headline figures."""
+    """A release in memory: file name -> bytes (manifest included), and what it publishes.
+
+    ``tables`` are the records of the published tables (for the release ledger), ``persons``
+    the published number of persons, ``epsilon_spent`` the differential-privacy budget used.
+    """
 
     files: dict[str, bytes]
     manifest: dict[str, Any]
+    tables: list[PublishedTable] = field(default_factory=list)
+    persons: int | None = None
+    epsilon_spent: float = 0.0
 
 
 def _sha256(data: bytes) -> str:
@@ -123,6 +114,161 @@ def file_listing(folder: str | Path) -> pl.DataFrame:
     )
 
 
+def published_persons(safe: SafeTable, epsilon: float | None) -> int:
+    """The number of persons as published: exact, or noised with differential privacy."""
+    exact = int(compact_person_ids(safe.lazy()).select(pl.col("person_id").n_unique())
+                .collect().item())  # fmt: skip
+    if epsilon is None:
+        return exact
+    noisy = disclosure.dp_counts(pl.DataFrame({COUNT: [exact]}), COUNT, epsilon=epsilon, k=None)
+    return int(noisy.table[COUNT][0])
+
+
+def draft_figure(
+    figure: Figure,
+    safe: SafeTable,
+    inputs: FigureInputs,
+    *,
+    k: int,
+    rounding: int | None,
+    epsilon: float | None,
+) -> Draft | str:
+    """A figure's table protected on its own, with its record; or why it is left out."""
+    if figure.needs_labs and inputs.located is None:
+        return NO_LABS
+    aggregate = figure.aggregate(safe, inputs)
+    # A month or a lab window cannot be drawn without its dates (no date column found); a table
+    # that lost rows so is not complete (its cells no longer cover every person).
+    dates = [c for c in ("month", "first_sample", "last_sample") if c in aggregate.columns]
+    kept = aggregate.drop_nulls(dates) if dates else aggregate
+    complete = kept.height == aggregate.height
+    if not kept.drop_nulls(list(figure.required))[COUNT].sum():
+        return NO_DATA
+    protected = protect_table(
+        kept, figure.keys, k=k, totals=figure.totals, rounding=rounding, epsilon=epsilon,
+        contributions=figure.contributions(kept), derived=figure.derived,
+    )  # fmt: skip
+    table = published_table(
+        figure.name, Meaning(figure.dims, complete), protected, figure.keys, k=k,
+        rounding=rounding, dp=epsilon is not None,
+    )  # fmt: skip
+    return Draft(table, protected, figure.keys)
+
+
+def figure_files(
+    figure: Figure,
+    protected: disclosure.Protected,
+    inputs: FigureInputs,
+    *,
+    persons: int | None,
+    k: int,
+    rounding: int | None,
+) -> tuple[disclosure.Protected, dict[str, bytes]]:
+    """A protected figure's files (chart, CSV, attachments), every derived value from published
+    counts; also returns the table as published."""
+    protected = derive_from_published(protected, persons=persons)
+    inputs.protected[figure.name] = protected
+    for frame in (protected.table, protected.margins):
+        disclosure.assert_publishable(frame, COUNT, k=k, rounding=rounding)
+    try:
+        chart = figure.chart(chart_table(protected), k=k, **figure.chart_options(inputs))
+    except ToolkitError:
+        raise
+    except Exception as exc:  # a chart that cannot be drawn: one line, not a traceback
+        raise ToolkitError(
+            f"could not draw the figure {figure.name} from this file ({type(exc).__name__}); "
+            "run `inspect` on it to check how its columns were read"
+        ) from exc
+    files = chart_files(chart, figure.name)
+    files[f"{figure.name}.csv"] = csv_bytes(csv_table(protected))
+    files.update(figure.attachments(protected))
+    return protected, files
+
+
+def _located(labs: pl.DataFrame | None) -> pl.DataFrame | None:
+    located = None if labs is None else labs.filter(pl.col("lon").is_not_null())
+    return None if located is None or located.height == 0 else located
+
+
+def _check_parameters(k: int, rounding: int | None, epsilon: float | None,
+                      allow_small_k: bool) -> None:  # fmt: skip
+    disclosure.check_threshold(k, allow_small_k=allow_small_k)
+    if rounding is not None and epsilon is not None:
+        raise InputError("choose rounding or differential privacy (epsilon), not both")
+
+
+@dataclass
+class ProtectedRelease:
+    """The tables of a release after joint protection, before any file is made."""
+
+    drafts: list[tuple[Figure, Draft]]
+    left_out: list[dict[str, str]]
+    hidden_jointly: int
+
+    @property
+    def tables(self) -> list[PublishedTable]:
+        """The records of the published tables, in figure order."""
+        return [draft.table for _, draft in self.drafts]
+
+
+def protect_release(
+    safe: SafeTable,
+    inputs: FigureInputs,
+    *,
+    k: int,
+    rounding: int | None,
+    epsilon: float | None,
+    persons: int,
+    earlier: Sequence[PublishedTable] = (),
+    figures: Sequence[Figure] = FIGURES,
+    bar: tqdm | None = None,
+) -> ProtectedRelease:
+    """Every figure's table protected alone, then all of them jointly (with ``earlier``).
+
+    Raises ``InputError`` when no figure can be made from the file.
+    """
+    made: list[tuple[Figure, Draft]] = []
+    left_out: list[dict[str, str]] = []
+    for figure in figures:
+        if bar is not None:
+            bar.set_postfix_str(figure.name)
+        draft = draft_figure(figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)
+        if isinstance(draft, str):
+            left_out.append({"figure": figure.name, "reason": draft})
+        else:
+            made.append((figure, draft))
+        if bar is not None:
+            bar.update(1)
+    if not made:
+        raise InputError(
+            "nothing to publish: no usable column (dates, labs, places, categories) was found; "
+            "run `inspect` on the file"
+        )
+    if bar is not None:
+        bar.set_postfix_str("joint protection")
+    jointly = protect_jointly([d for _, d in made], earlier,
+                              None if epsilon is not None else persons)  # fmt: skip
+    hidden = sum(
+        sum(c.hidden for c in after.table.cells) - sum(c.hidden for c in before.table.cells)
+        for (_, before), after in zip(made, jointly, strict=True) if after is not None
+    )
+    if bar is not None:
+        bar.update(1)
+    drafts = []
+    for (figure, _), draft in zip(made, jointly, strict=True):
+        if draft is None:
+            left_out.append({"figure": figure.name, "reason": NO_JOINT})
+        else:
+            drafts.append((figure, draft))
+    if not drafts:
+        raise DisclosureError(
+            "export refused, nothing written: every table would give hidden cells of the others "
+            "(or of earlier releases of this file) away; publish with a higher k or from a "
+            "larger file"
+        )
+    return ProtectedRelease(drafts, left_out, hidden)
+
+
 def build_bundle(
     safe: SafeTable,
     *,
@@ -135,79 +281,54 @@ def build_bundle(
     labs_info: Mapping[str, Any] | None = None,
     synthetic: bool = False,
     key_note: str = "secret pseudonymisation key (kept private, not published)",
+    earlier: Sequence[PublishedTable] = (),
+    allow_small_k: bool = False,
     progress: bool = False,
 ) -> Bundle:
     """Build every file of the bundle in memory from a safe table (nothing is written).
 
     ``labs`` are located labs (``toolkit.safe.labs.geocode_labs``) or None: then the figures that
-    need lab locations are left out and the manifest and note say so.
+    need lab locations are left out and the manifest and note say so. ``earlier`` are the tables
+    already published from the same input (release ledger): every table of the bundle is
+    protected jointly with them and with each other (``toolkit.publication.release``).
     """
-    if rounding is not None and epsilon is not None:
-        raise InputError("choose rounding or differential privacy (epsilon), not both")
+    _check_parameters(k, rounding, epsilon, allow_small_k)
     safe = validate_safe_table(safe)
-    located = None if labs is None else labs.filter(pl.col("lon").is_not_null())
-    if located is not None and located.height == 0:
-        located = None
+    located = _located(labs)
     titles = {figure.name: figure.title for figure in FIGURES}
+    persons = published_persons(safe, epsilon)
+    inputs = FigureInputs(located=located)
+    bar = tqdm(total=len(FIGURES) + 2, desc="bundle", unit="step", file=sys.stderr,
+               disable=not progress)  # fmt: skip
+    release = protect_release(
+        safe, inputs, k=k, rounding=rounding, epsilon=epsilon, persons=persons,
+        earlier=earlier, bar=bar,
+    )  # fmt: skip
+    drafts, left_out = release.drafts, release.left_out
     files: dict[str, bytes] = {}
     figures: list[dict[str, Any]] = []
-    left_out: list[dict[str, str]] = []
-    inputs = FigureInputs(located=located)
-    bar = tqdm(FIGURES, desc="bundle", unit="figure", file=sys.stderr, disable=not progress)
-    for figure in bar:
+    for figure, draft in drafts:
         bar.set_postfix_str(figure.name)
-        if figure.needs_labs and located is None:
-            left_out.append({"figure": figure.name, "reason": NO_LABS})
-            continue
-        aggregate = figure.aggregate(safe, inputs)
-        # A month or a lab window cannot be drawn without its dates (no date column found).
-        dates = [c for c in ("month", "first_sample", "last_sample") if c in aggregate.columns]
-        aggregate = aggregate.drop_nulls(dates) if dates else aggregate
-        if not aggregate.drop_nulls(list(figure.required))[COUNT].sum():
-            left_out.append({"figure": figure.name, "reason": NO_DATA})
-            continue
-        protected = protect_table(
-            aggregate, figure.keys, k=k, totals=figure.totals, rounding=rounding,
-            epsilon=epsilon, contributions=figure.contributions(aggregate),
-            derived=figure.derived,
-        )  # fmt: skip
-        inputs.protected[figure.name] = protected
-        for frame in (protected.table, protected.margins):
-            disclosure.assert_publishable(frame, COUNT, k=k, rounding=rounding)
-        try:
-            chart = figure.chart(chart_table(protected), k=k, **figure.chart_options(inputs))
-        except ToolkitError:
-            raise
-        except Exception as exc:  # a chart that cannot be drawn: one line, not a traceback
-            raise ToolkitError(
-                f"could not draw the figure {figure.name} from this file "
-                f"({type(exc).__name__}); run `inspect` on it to check how its columns were read"
-            ) from exc
-        files.update(chart_files(chart, figure.name))
-        files[f"{figure.name}.csv"] = csv_bytes(csv_table(protected))
-        files.update(figure.attachments(protected))
+        protected, made = figure_files(figure, draft.protected, inputs, persons=persons, k=k,
+                                       rounding=rounding)  # fmt: skip
+        files.update(made)
         figures.append({
             "name": figure.name,
             "title": figure.title,
-            "files": sorted(f for f in files if f.startswith(figure.name + ".")),
+            "files": sorted(f for f in made if f.startswith(figure.name + ".")),
             **published_summary(protected.summary),
         })  # fmt: skip
+    bar.update(1)
     bar.close()
-    if not figures:
-        raise InputError(
-            "nothing to publish: no usable column (dates, labs, places, categories) was found; "
-            "run `inspect` on the file"
-        )
+    tables = [draft.table for _, draft in drafts]
+    epsilon_spent = 0.0 if epsilon is None else epsilon * (len(tables) + 1)
 
     # One query each, streamed: a LazyFrame of tens of millions of rows never sits in memory.
     compact = compact_person_ids(safe.lazy())
-    persons = compact.select(pl.col("person_id").n_unique()).collect().item()
     records = compact.select(pl.len()).collect().item()
     months = compact.select(
         first=pl.col("sample_month").min(), last=pl.col("sample_month").max()
     ).collect()
-    resolution = compact.select(pl.col("residence_departement").is_not_null().mean()).collect()
-    resolution = resolution.item()
     n_labs = compact.select(pl.col("lab").drop_nulls().n_unique()).collect().item()
     categories = inputs.protected.get(CATEGORIES_FIGURE)
     shares = {} if categories is None else dict(
@@ -221,7 +342,7 @@ def build_bundle(
         first_month=months["first"][0],
         last_month=months["last"][0],
         quarantined=input_info.get("rows_quarantined"),
-        located_share=resolution,
+        located_share=_located_share(inputs.protected.get(DEPARTEMENTS_FIGURE), persons),
         sensitive_shares=sensitive,
         k=k,
         suppressed=sum(f["suppressed_cells"] for f in figures),
@@ -232,6 +353,7 @@ def build_bundle(
         secondary=epsilon is None,
         rounding=rounding,
         epsilon=epsilon,
+        epsilon_spent=epsilon_spent or None,
         synthetic=synthetic,
         left_out=[
             text("note.left_out_figure", figure=titles[o["figure"]],
@@ -251,12 +373,18 @@ def build_bundle(
         },
         "parameters": {
             "k": k,
+            "small_k_allowed": k < disclosure.DEFAULT_K,
             "allow_zero": True,
             "rounding": rounding,
             "epsilon": epsilon,
+            "epsilon_spent": epsilon_spent or None,
             "lang": "fr",
             "synthetic_input": synthetic,
             "key": key_note,
+        },
+        "joint_protection": {
+            "earlier_tables": len(earlier),
+            "cells_hidden_jointly": release.hidden_jointly,
         },
         "figures": figures,
         "left_out": left_out,
@@ -267,15 +395,72 @@ def build_bundle(
     files["manifest.json"] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
     ).encode("utf-8")
-    return Bundle(files, manifest)
+    return Bundle(files, manifest, tables, int(persons), epsilon_spent)
+
+
+def _located_share(departements: disclosure.Protected | None, persons: int) -> float | None:
+    """The share of persons placed in a département, from the published cells only."""
+    if departements is None or not persons:
+        return None
+    shown = departements.table.filter(
+        pl.col("departement").is_not_null() & ~pl.col(f"{COUNT}_suppressed")
+    )[COUNT].sum()
+    return min(1.0, float(shown) / persons)
+
+
+@dataclass
+class Extra:
+    """One more figure, in memory: its files and the record of its table (for the ledger)."""
+
+    name: str
+    files: dict[str, bytes]
+    table: PublishedTable
+    epsilon_spent: float = 0.0
+
+
+def build_extra(
+    safe: SafeTable,
+    name: str,
+    *,
+    k: int = disclosure.DEFAULT_K,
+    rounding: int | None = None,
+    epsilon: float | None = None,
+    labs: pl.DataFrame | None = None,
+    earlier: Sequence[PublishedTable] = (),
+    persons: int | None = None,
+    allow_small_k: bool = False,
+) -> Extra:
+    """One figure of the registry (a bundle figure or one of ``figures.EXTRAS``), in memory.
+
+    Protected like a bundle, jointly with ``earlier`` (the tables already published from the
+    same input) and the published number of ``persons`` when there is one.
+    """
+    _check_parameters(k, rounding, epsilon, allow_small_k)
+    safe = validate_safe_table(safe)
+    figure = figure_named(name)
+    inputs = FigureInputs(located=_located(labs))
+    made = draft_figure(figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)
+    if isinstance(made, str):
+        raise InputError(f"the figure {name} cannot be made from this file: {made}")
+    (draft,) = protect_jointly([made], earlier, None if epsilon is not None else persons)
+    if draft is None:
+        raise DisclosureError(
+            f"export refused, nothing written: {name} would give hidden cells of what was "
+            "already published from this file away; choose another figure or a higher k"
+        )
+    _, files = figure_files(figure, draft.protected, inputs, persons=persons, k=k,
+                            rounding=rounding)  # fmt: skip
+    return Extra(name, files, draft.table, 0.0 if epsilon is None else epsilon)
 
 
 #: Why a figure is left out, as the manifest says it (in English) and the note (in French).
 NO_LABS = text("bundle.left_out.no_labs", "en")
 NO_DATA = text("bundle.left_out.no_data", "en")
+NO_JOINT = text("bundle.left_out.joint", "en")
 _REASONS_FR = {
     NO_LABS: text("bundle.left_out.no_labs"),
     NO_DATA: text("bundle.left_out.no_data"),
+    NO_JOINT: text("bundle.left_out.joint"),
 }
 
 

@@ -167,6 +167,23 @@ def assert_publishable(
         )
 
 
+#: The lowest threshold the toolkit accepts at all; below :data:`DEFAULT_K` a deliberate flag is
+#: needed (``allow_small_k``), and the manifest and the note say so.
+MIN_K = 5
+
+
+def check_threshold(k: int, *, allow_small_k: bool = False) -> int:
+    """Refuse k below :data:`MIN_K`, and below :data:`DEFAULT_K` unless ``allow_small_k``."""
+    if not isinstance(k, int) or k < MIN_K:
+        raise InputError(f"k = {k} is refused: no threshold below {MIN_K} persons is allowed")
+    if k < DEFAULT_K and not allow_small_k:
+        raise InputError(
+            f"k = {k} is below {DEFAULT_K}, the threshold for health data (ATIH, INSEE): give "
+            "--allow-small-k (allow_small_k=True) to publish with it deliberately"
+        )
+    return k
+
+
 def round_to_base(value: int, base: int) -> int:
     """Round a count to the nearest multiple of ``base``, halves up (12 -> 10, 15 -> 20)."""
     return (value + base // 2) // base * base

@@ -21,8 +21,10 @@ import shapely
 from toolkit.boundary.safe_table import SafeTable
 from toolkit.publication import charts
 from toolkit.publication.disclosure import Protected
+from toolkit.publication.release import DimKind
 from toolkit.safe import exposure
 from toolkit.shared import reference
+from toolkit.shared.errors import InputError
 from toolkit.shared.text import text
 
 COUNT = "persons"
@@ -72,6 +74,9 @@ class Figure:
     chart_options: Callable[[FigureInputs], Mapping[str, Any]] = _no_options
     #: Files published beside the figure's own (name -> bytes), from its protected table.
     attachments: Callable[[Protected], dict[str, bytes]] = _no_attachments
+    #: What the table counts, one (dimension, kind) per key column: how the joint attacker
+    #: links it to the other tables of a release (``toolkit.publication.release``).
+    dims: tuple[tuple[str, DimKind], ...] = ()
 
     def contributions(self, table: pl.DataFrame) -> int:
         """How many cells of ``table`` one person can count in (differential privacy)."""
@@ -123,6 +128,8 @@ def _map_labs(inputs: FigureInputs) -> Mapping[str, Any]:
 
 
 LAB_WINDOWS = "02_laboratoires"
+#: The figure of persons by département (the map): the note quotes how many are placed.
+DEPARTEMENTS_FIGURE = "03_departements"
 #: The figure whose shares the methodology note quotes.
 CATEGORIES_FIGURE = "04_categories"
 
@@ -132,56 +139,91 @@ FIGURES: tuple[Figure, ...] = (
         "01_chronologie", text("figure.timeline"),
         lambda s, _: exposure.records_by_month(s).select("month", COUNT),
         ("month",), charts.timeline_chart, chart_options=lambda _: {"count": COUNT},
+        dims=(("month", "cover"),),
     ),
     Figure(
         LAB_WINDOWS, text("figure.lab_windows"),
         lambda s, _: exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
         ("lab",), charts.lab_windows_chart, derived=("first_sample", "last_sample"),
+        dims=(("lab", "cover"),),
     ),
     Figure(
-        "03_departements", text("figure.departements"),
+        DEPARTEMENTS_FIGURE, text("figure.departements"),
         lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
         derived=("per_100k",), totals="total", one_cell_per_person=True,
         chart_options=_map_labs,
         attachments=lambda p: {"departements.geojson": departements_geojson(p)},
+        dims=(("home_departement", "partition"),),
     ),
     Figure(
         CATEGORIES_FIGURE, text("figure.categories"),
         lambda s, _: exposure.category_exposure(s), ("category",), charts.categories_chart,
-        derived=("share",),
+        derived=("share",), dims=(("category", "flag"),),
     ),
     Figure(
         "05_categories_par_annee", text("figure.category_year"),
-        lambda s, _: exposure.category_by_year(s), ("category", "year"),
-        charts.category_year_chart, derived=("share",),
+        # Counts only: a share of the year's persons would need that year's persons, which no
+        # table publishes (a share must come from published counts).
+        lambda s, _: exposure.category_by_year(s).select("category", "year", COUNT),
+        ("category", "year"), charts.category_year_chart,
+        dims=(("category", "flag"), ("year", "cover")),
     ),
     Figure(
         "06_combinaisons", text("figure.co_exposure"),
         lambda s, _: exposure.co_exposure(s), ("combination",), charts.co_exposure_chart,
-        one_cell_per_person=True,
+        one_cell_per_person=True, dims=(("combination", "ranked"),),
     ),
     Figure(
         "07_mentions_sante", text("figure.health_mentions"),
         lambda s, _: exposure.health_mentions(s), ("mention",), charts.health_mentions_chart,
+        dims=(("mention", "flag"),),
     ),
     Figure(
         "08_pyramide_des_ages", text("figure.pyramid"),
         lambda s, _: exposure.age_sex_pyramid(s), ("age_band", "sex"), charts.pyramid_chart,
         totals="total", one_cell_per_person=True, required=("age_band", "sex"),
+        dims=(("age_band", "partition"), ("sex", "partition")),
     ),
     Figure(
         "09_distances", text("figure.distances"),
         lambda s, inputs: exposure.distance_bands(s, inputs.located), ("band",),
-        charts.distance_chart, needs_labs=True,
+        charts.distance_chart, needs_labs=True, dims=(("distance_band", "cover"),),
+    ),
+)  # fmt: skip
+
+#: Figures made on demand, one at a time, beside a bundle (notebooks): the same protection,
+#: checked jointly with everything already published from the same file.
+EXTRAS: tuple[Figure, ...] = (
+    Figure(
+        "mentions_par_annee", text("figure.mentions_by_year"),
+        lambda s, _: exposure.health_mentions(s, by="year"), ("mention", "year"),
+        charts.health_mentions_chart, dims=(("mention", "flag"), ("year", "cover")),
+    ),
+    Figure(
+        "mentions_par_laboratoire", text("figure.mentions_by_lab"),
+        lambda s, _: exposure.health_mentions(s, by="lab"), ("mention", "lab"),
+        charts.health_mentions_chart, dims=(("mention", "flag"), ("lab", "cover")),
     ),
 )  # fmt: skip
 
 
+def figure_named(name: str) -> Figure:
+    """The figure of the bundle or of :data:`EXTRAS` called ``name``."""
+    for figure in (*FIGURES, *EXTRAS):
+        if figure.name == name:
+            return figure
+    known = ", ".join(f.name for f in (*FIGURES, *EXTRAS))
+    raise InputError(f"no figure called {name!r}; the figures are: {known}")
+
+
 __all__ = [
     "CATEGORIES_FIGURE",
+    "DEPARTEMENTS_FIGURE",
+    "EXTRAS",
     "FIGURES",
     "Figure",
     "FigureInputs",
     "departements_geojson",
+    "figure_named",
     "lab_points",
 ]

@@ -207,7 +207,8 @@ def _visible(tables: Sequence[PublishedTable]) -> dict[tuple, tuple[int, int]]:
 def _difference(earlier: Release, new: Release) -> str | None:
     """The first cell both releases show with values 1 to k-1 apart, described; else None."""
     k = max(earlier.parameters.get("k", 11), new.parameters.get("k", 11))
-    if earlier.persons is not None and new.persons is not None:
+    noised = earlier.parameters.get("epsilon") or new.parameters.get("epsilon")
+    if earlier.persons is not None and new.persons is not None and not noised:
         gap = abs(earlier.persons - new.persons)
         if 1 <= gap < k:
             return (f"{earlier.persons} persons in all, where this export would publish "

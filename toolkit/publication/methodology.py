@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from toolkit.publication.disclosure import DEFAULT_K
 from toolkit.shared.formatting import decimal, month_long, number, percent_text
 from toolkit.shared.text import enumeration, plural, text
 
@@ -44,6 +45,8 @@ class NoteFacts:
     secondary: bool = True
     rounding: int | None = None
     epsilon: float | None = None
+    #: The differential-privacy budget this release spends (all its tables and its total).
+    epsilon_spent: float | None = None
     synthetic: bool = False
     #: Figures not published, each with its reason in brackets, in French.
     left_out: Sequence[str] = field(default_factory=list)
@@ -95,8 +98,10 @@ def methodology_note(facts: NoteFacts) -> str:
         text("note.counted_mentions"),
     ]
     masked = [text("note.masked_rule", k=f.k, k_minus=f.k - 1)]
+    if f.k < DEFAULT_K:
+        masked.append(text("note.small_k", k=f.k))
     if f.secondary:
-        masked.append(text("note.masked_secondary"))
+        masked.append(text("note.masked_secondary", k=f.k, k_minus=f.k - 1))
     if f.suppressed:
         masked.append(text(
             "note.masked_count", suppressed=number(f.suppressed), cells=number(f.cells),
@@ -107,7 +112,8 @@ def methodology_note(facts: NoteFacts) -> str:
     if f.rounding:
         masked.append(text("note.masked_rounding", rounding=f.rounding))
     if f.epsilon is not None:
-        masked.append(text("note.masked_dp", epsilon=decimal(f.epsilon)))
+        masked.append(text("note.masked_dp", epsilon=decimal(f.epsilon),
+                           spent=decimal(f.epsilon_spent or f.epsilon)))  # fmt: skip
     limits = [
         text("note.limits_linking"),
         text("note.limits_place"),

@@ -55,6 +55,40 @@ def protect_table(
     return protected
 
 
+def derive_from_published(
+    protected: disclosure.Protected, *, persons: int | None
+) -> disclosure.Protected:
+    """Recompute the columns derived from a count from the *published* count, never the true one.
+
+    A share, a rate per 100,000 or a rank computed from an exact count gives that count back
+    even when the count itself is rounded, noised or hidden. So, after protection: ``share`` is
+    the published count over ``persons`` (the published number of persons), ``per_100k`` the
+    published count over the (public) population, ``rank`` the order of the published counts
+    (hidden cells last, in key order); shares and rates are empty where the count is hidden.
+    """
+    c = protected.count
+    table = protected.table
+    hidden = pl.col(f"{c}_suppressed") | pl.col(c).is_null()
+    shown = pl.when(hidden).then(None).otherwise(pl.col(c))
+    updates = []
+    if "share" in table.columns:
+        share = shown / persons if persons else pl.lit(None, pl.Float64)
+        updates.append(share.cast(pl.Float64).alias("share"))
+    if "per_100k" in table.columns and "population" in table.columns:
+        updates.append((shown / pl.col("population") * 100_000).alias("per_100k"))
+    if "rank" in table.columns:
+        keys = [col for col in table.columns if col not in
+                (c, f"{c}_suppressed", f"{c}_reason", "rank", "n_categories")]  # fmt: skip
+        # Hidden cells come after the shown ones, in the order of their keys: their rank says
+        # nothing their marker does not.
+        order = pl.struct(shown.fill_null(-1).neg(), *keys).rank("ordinal").cast(pl.UInt32)
+        updates.append(order.alias("rank"))
+    if not updates:
+        return protected
+    return disclosure.Protected(table.with_columns(updates), protected.margins, c,
+                                protected.summary)  # fmt: skip
+
+
 def chart_table(protected: disclosure.Protected) -> pl.DataFrame:
     """The cells a chart may embed: every hidden cell given the same reason.
 

@@ -420,89 +420,113 @@ def hide_cell(protected: Protected, keys: Sequence[str], key: tuple[str | None, 
     return Protected(table, protected.margins, c, summary)
 
 
-def _candidates(
-    joint: JointModel, finding: attacker.Finding, drafts: Sequence[Draft], first: int
-) -> list[tuple[int, int]]:
-    """Published cells of the new tables that share a constraint with the narrowed cell.
+#: How many cells are tried, one by one, to free a narrowed cell before the smallest is taken.
+MAX_TRIES = 12
 
-    Cells sharing a constraint directly come first, then those one unpublished quantity away
-    (a year's persons, the rest of the combinations); smallest counts first.
+
+def _candidates(
+    joint: JointModel, var: attacker.Var, drafts: Sequence[Draft], first: int
+) -> list[tuple[int, int]]:
+    """Published cells of the new tables tied to the narrowed cell, nearest and smallest first.
+
+    Cells sharing a constraint with it come first, then those one step further (through an
+    unpublished quantity such as a year's persons, or another table's cell).
     """
-    constraints = joint.model.constraints
-    touching = [terms for terms, _, _ in constraints if finding.var in terms]
-    near = {v for terms in touching for v in terms}
-    published = {var: tc for tc, var in joint.where.items() if tc[0] >= first}
-    hops = [near, {v for terms, _, _ in constraints if near & set(terms) for v in terms}]
-    for ring in hops:
+    constraints = [set(terms) for terms, _, _ in joint.model.constraints]
+    published = {v: tc for tc, v in joint.where.items() if tc[0] >= first}
+    seen: set[attacker.Var] = {var}
+    ring = {var}
+    ordered: list[tuple[int, int]] = []
+    for _ in range(3):
+        ring = {v for terms in constraints if terms & ring for v in terms} - seen
+        seen |= ring
         found = []
-        for var in ring:
-            t, c = published.get(var, (None, None))
+        for v in ring:
+            t, c = published.get(v, (None, None))
             if t is None:
                 continue
             cell = drafts[t - first].table.cells[c]
             if not cell.hidden and cell.margin is None:
                 found.append((cell.value or 0, t, c))
-        if found:
-            return [(t, c) for _, t, c in sorted(found)]
-    return []
+        ordered += [(t, c) for _, t, c in sorted(found)]
+    return ordered
 
 
 def protect_jointly(
     drafts: Sequence[Draft], earlier: Sequence[PublishedTable], persons: int | None
-) -> list[Draft]:
+) -> list[Draft | None]:
     """Hide more cells of ``drafts`` until the attacker narrows no hidden cell of any table.
 
-    ``earlier`` are the tables already published from the same input (they cannot change). A
-    release whose hidden cells cannot all be protected by hiding more of its own cells is
-    refused with :class:`DisclosureError`.
+    ``earlier`` are the tables already published from the same input (they cannot change). For
+    a narrowed cell, the published cells tied to it are tried one by one (nearest, smallest
+    first) and the first whose hiding frees it is hidden. When no single cell does, the table
+    of the narrowed cell is left out of the release (None in its place): on a small file the
+    tables can be so tightly tied (a list of combinations that covers nearly everyone, next to
+    the number of persons) that hiding cells one by one would empty them all. Hiding or leaving
+    out only widens what the attacker can say of the others, so a cell found safe stays safe
+    and is not asked about again. A narrowed cell of an earlier release cannot be mended now
+    and is not judged (it was checked when it was published).
     """
-    drafts = list(drafts)
+    kept: list[Draft | None] = list(drafts)
     if all(d.table.method == "dp" for d in drafts):
-        return drafts
+        return kept
     first = len(earlier)
-    # What the earlier releases give away on their own cannot be mended now (and was checked
-    # when they were made): only what this release adds is judged.
     before = build_model(earlier, persons)
     given_away = {f.var for f in attacker.findings(before.model, [h for h, _, _ in before.hidden])}
+    safe: set[attacker.Var] = set()
     while True:
-        tables = [*earlier, *(d.table for d in drafts)]
-        joint = build_model(tables, persons)
-        checks = [h for h, _, _ in joint.hidden if h.var not in given_away]
-        found = attacker.findings(joint.model, checks)
-        if not found:
-            return drafts
-        hid_any = False
-        for finding in found:
-            for t, c in _candidates(joint, finding, drafts, first):
-                draft = drafts[t - first]
-                cell = draft.table.cells[c]
-                if cell.hidden:
-                    continue
-                drafts[t - first] = _hidden_in(draft, c)
-                hid_any = True
+        present = [d for d in kept if d is not None]
+        index = [i for i, d in enumerate(kept) if d is not None]
+        joint = build_model([*earlier, *(d.table for d in present)], persons)
+        attack = attacker.Attack(joint.model)
+        narrowed = None
+        for check, t, _ in joint.hidden:
+            if check.var in given_away or check.var in safe:
+                continue
+            if attack.narrows(check) is None:
+                safe.add(check.var)
+            else:
+                narrowed = (check, t)
                 break
-        if not hid_any:
+        if narrowed is None:
+            return kept
+        check, t_narrowed = narrowed
+        candidates = _candidates(joint, check.var, present, first)
+        freed = None
+        for t, c in candidates[:MAX_TRIES]:
+            trial = list(present)
+            trial[t - first] = _hidden_in(present[t - first], c)
+            tried = build_model([*earlier, *(d.table for d in trial)], persons)
+            if attacker.Attack(tried.model).narrows(check) is None:
+                freed = (t, c)
+                break
+        if freed is not None:
+            t, c = freed
+            kept[index[t - first]] = _hidden_in(present[t - first], c)
+        elif t_narrowed >= first:
+            kept[index[t_narrowed - first]] = None
+        else:
             raise DisclosureError(
-                f"export refused, nothing written: {_describe(found[0], joint, tables)} from "
-                "what this export and the earlier releases of this file publish together; "
+                f"export refused, nothing written: {_describe_var(check.var, joint, earlier)} "
+                "from what this export and the earlier releases of this file publish together; "
                 "publish fewer or coarser tables, or raise k"
             )
 
 
-def _describe(
-    finding: attacker.Finding, joint: JointModel, tables: Sequence[PublishedTable]
+def _describe_var(
+    var: attacker.Var, joint: JointModel, tables: Sequence[PublishedTable]
 ) -> str:
     """A narrowed cell for a person: its table, its key, what the attacker can tell of it."""
-    place = next(((t, c) for h, t, c in joint.hidden if h.var == finding.var), None)
-    where = "a hidden cell"
-    if place is not None:
-        table = tables[place[0]]
-        key = table.cells[place[1]].key
-        labels = ", ".join(f"{d} {v}" for (d, _), v in zip(table.dims, key, strict=True))
-        where = f"the hidden cell {labels} of {table.name}"
-    low = int(finding.lowest)
-    high = "?" if math.isinf(finding.highest) else int(finding.highest)
-    return f"{where} can be recomputed to [{low}, {high}]"
+    place = next(((t, c) for h, t, c in joint.hidden if h.var == var), None)
+    if place is None or place[0] >= len(tables):
+        return "a hidden cell can be recomputed"
+    table = tables[place[0]]
+    key = table.cells[place[1]].key
+    labels = ", ".join(f"{d} {v}" for (d, _), v in zip(table.dims, key, strict=True))
+    low, high = attacker.bounds(joint.model, var)
+    shown_high = "?" if math.isinf(high) else int(high)
+    return (f"the hidden cell {labels} of {table.name} can be recomputed to "
+            f"[{int(low)}, {shown_high}]")  # fmt: skip
 
 
 def _hidden_in(draft: Draft, c: int) -> Draft:

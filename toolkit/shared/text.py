@@ -410,6 +410,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "figure.health_mentions": {"fr": "les mentions de santé dans les commentaires"},
     "figure.pyramid": {"fr": "l'âge et le sexe des personnes"},
     "figure.distances": {"fr": "la distance entre domicile et laboratoire"},
+    "figure.mentions_by_year": {"fr": "les mentions de santé par année"},
+    "figure.mentions_by_lab": {"fr": "les mentions de santé par laboratoire"},
     # --- why a figure is left out of a bundle (English: the manifest's words) --------------------
     "bundle.left_out.no_labs": {
         "fr": "faute d'une liste des laboratoires avec leur adresse",
@@ -418,6 +420,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     "bundle.left_out.no_data": {
         "fr": "le fichier ne contient pas les données nécessaires",
         "en": "the file holds no data for it",
+    },
+    "bundle.left_out.joint": {
+        "fr": "il aurait permis de retrouver des cases masquées des autres tableaux",
+        "en": "it would give hidden cells of the other tables away",
     },
     # --- the methodology note (French only); fields are filled from the bundle's figures ---------
     "note.title": {"fr": "## Méthodologie"},
@@ -499,8 +505,17 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "note.masked_secondary": {
         "fr": (
-            "Lorsqu'un total est publié à côté des cases, d'autres cases sont masquées à leur "
-            "tour pour qu'on ne puisse pas retrouver les premières par soustraction."
+            "D'autres cases sont masquées à leur tour pour qu'on ne puisse pas retrouver les "
+            "premières, ni par soustraction dans un tableau, ni en croisant les tableaux de ce "
+            "dossier entre eux et avec ceux publiés auparavant à partir du même fichier : une "
+            "case marquée « < {k} » peut valoir n'importe quel nombre de 1 à {k_minus}."
+        ),
+    },
+    "note.small_k": {
+        "fr": (
+            "Ce seuil de {k} personnes est plus bas que celui de 11 personnes appliqué aux "
+            "données de santé hospitalières (ATIH) : il a été choisi délibérément pour cette "
+            "publication."
         ),
     },
     "note.masked_count": {
@@ -525,8 +540,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.masked_dp": {
         "fr": (
             "Les effectifs ont été bruités selon la méthode de la confidentialité différentielle "
-            "(paramètre epsilon = {epsilon}) : chaque chiffre publié peut s'écarter de quelques "
-            "unités du chiffre exact, ce qui empêche de déduire la présence d'une personne donnée."
+            "(paramètre epsilon = {epsilon} par tableau, {spent} pour ce dossier) : chaque chiffre "
+            "publié, total compris, peut s'écarter de quelques unités du chiffre exact, ce qui "
+            "empêche de déduire la présence d'une personne donnée ; les parts et les taux sont "
+            "calculés à partir des chiffres bruités."
         ),
     },
     "note.limits_heading": {"fr": "**Les limites.**"},

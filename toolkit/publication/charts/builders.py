@@ -291,7 +291,9 @@ def lab_windows_chart(
         label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
     )
     order = frame["lab"].to_list()
-    start = min(dt.date.fromisoformat(frame["first_sample"].min()), dt.date(2015, 1, 1))
+    # Hidden labs have no dates (they would say something about few people): none may be left.
+    firsts = frame["first_sample"].drop_nulls()
+    start = min([dt.date(2015, 1, 1), *(dt.date.fromisoformat(firsts.min()) for _ in firsts[:1])])
     x_scale = alt.Scale(type="utc", domain=[start.isoformat(), "2021-07-01"])
     y = alt.Y("lab:N", sort=order, title=None, axis=alt.Axis(labelFontSize=11))
     x = alt.X("first_sample:T", scale=x_scale, title=None,
