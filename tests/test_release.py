@@ -22,6 +22,7 @@ from toolkit.publication import attacker, bundle
 from toolkit.publication.figures import EXTRAS, FIGURES, FigureInputs
 from toolkit.publication.release import PERSONS, build_model
 from toolkit.raw import ingest, schema, synth
+from toolkit.safe.labs import locate_labs
 from toolkit.shared import reference
 from toolkit.shared.errors import DisclosureError, InputError
 from toolkit.shared.text import text
@@ -43,10 +44,7 @@ def safe_of(leak: Path) -> pl.DataFrame:
 
 
 def located(leak: Path) -> pl.DataFrame:
-    path = leak.with_name(leak.stem + ".labs.csv")
-    from toolkit.safe.labs import geocode_labs, read_lab_registry
-
-    return geocode_labs(read_lab_registry(path))
+    return locate_labs(leak.with_name(leak.stem + ".labs.csv"))[0]
 
 
 def narrowed(tables, persons) -> list[attacker.Finding]:
@@ -294,3 +292,18 @@ def test_a_nir_hidden_in_the_lab_column_is_caught_in_every_written_form(tmp_path
     with pytest.raises(DisclosureError, match="NIR-shaped number"):
         publishing.publish_leak(leak, tmp_path / "b", key=KEY, synthetic=True)
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.slow
+def test_the_full_size_demo_release_leaves_every_hidden_cell_free(tmp_path):
+    # The demo's leak (491,840 rows): its bundle, the two extra figures and an earlier rounded
+    # release, attacked together.
+    leak = make_leak(tmp_path, synth.PUBLISHED_ROWS, 2021)
+    safe = safe_of(leak)
+    labs = located(leak)
+    earlier, persons = release_tables(safe, labs, rounding=10)
+    tables, _ = release_tables(safe, labs, earlier=earlier)
+    extras, _ = release_tables(safe, labs, figures=EXTRAS, earlier=[*earlier, *tables])
+    everything = [*earlier, *tables, *extras]
+    assert sum(c.hidden for t in everything for c in t.cells) > 10
+    assert narrowed(everything, persons) == []
