@@ -66,9 +66,10 @@ print(verify.report_text(report, verdicts))
 # La période des prélèvements se lit mieux qu'elle ne se compte : voici les personnes
 # prélevées chaque mois. Les chiffres passent d'abord la frontière de pseudonymisation
 # (table sûre), puis le contrôle de divulgation (aucun mois de moins de 11 personnes n'est
-# affiché en clair).
+# affiché en clair). Un fichier sans date de prélèvement exploitable n'a pas de chronologie :
+# la cellule le dit.
 
 # %%
 safe = notebook.safe_table(leak_path)
 tables = widgets.exposure_tables(safe)
-charts.timeline_chart(tables["timeline"], count="persons")
+notebook.chart(charts.timeline_chart, tables["timeline"], count="persons")

@@ -27,6 +27,10 @@ LEAK = None
 #
 # Le fichier est lu sans le modifier ; encodage et séparateur sont détectés, chaque ligne est
 # comptée : lue, ou mise en quarantaine avec sa raison (nombre de champs incorrect…).
+#
+# Un vrai fichier est souvent incomplet (laboratoire absent, dates illisibles, en-têtes sans
+# signification) : le rapport de vérification compte les lignes concernées, et une cellule qui
+# ne peut rien montrer pour ce fichier le dit en une phrase.
 
 # %%
 from toolkit.app import notebook, widgets
@@ -70,4 +74,4 @@ print(verify.report_text(report))
 # %%
 safe = notebook.safe_table(leak_path)
 tables = widgets.exposure_tables(safe)
-charts.categories_chart(tables["categories"])
+notebook.chart(charts.categories_chart, tables["categories"])

@@ -47,18 +47,21 @@ exposure.resolution_rates(safe)
 # %% [markdown]
 # ## Par département : personnes exposées pour 100 000 habitants
 #
-# Les cercles sont les laboratoires, dimensionnés selon le nombre de personnes exposées.
+# Les cercles sont les laboratoires, dimensionnés selon le nombre de personnes exposées. Sans
+# registre des laboratoires (ou si aucun laboratoire du fichier n'y figure), la carte montre les
+# résidences seules, et le dit.
 
 # %%
 tables = widgets.exposure_tables(safe)
-charts.departement_map(tables["departements"], labs=notebook.lab_points(safe, labs))
+notebook.chart(charts.departement_map, tables["departements"],
+               labs=notebook.lab_points(safe, labs))
 
 # %% [markdown]
 # ## Par commune, dans les départements touchés
 
 # %%
 by_commune = disclosure.protect(exposure.persons_by_commune(safe), by=["insee"]).table
-charts.commune_map(by_commune)
+notebook.chart(charts.commune_map, by_commune)
 
 # %% [markdown]
 # ## À quelle distance de leur laboratoire ?
@@ -68,4 +71,4 @@ charts.commune_map(by_commune)
 
 # %%
 bands = disclosure.protect(exposure.distance_bands(safe, labs), by=["band"]).table
-charts.distance_chart(bands)
+notebook.chart(charts.distance_chart, bands)

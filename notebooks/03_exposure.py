@@ -35,11 +35,13 @@ labs = notebook.lab_locations(notebook.resolve_labs(leak_path, LABS))
 # %% [markdown]
 # ## Quelles données, quelle année ?
 #
-# Part des personnes prélevées chaque année dont chaque catégorie de données a fuité.
+# Part des personnes prélevées chaque année dont chaque catégorie de données a fuité. Un
+# graphique que ce fichier ne permet pas de dessiner (pas de date exploitable, pas de
+# commentaire…) est remplacé par une phrase qui dit pourquoi.
 
 # %%
 by_year = disclosure.protect(exposure.category_by_year(safe), by=["category", "year"]).table
-charts.category_year_chart(by_year)
+notebook.chart(charts.category_year_chart, by_year)
 
 # %% [markdown]
 # ## Ce qui fuit ensemble
@@ -49,7 +51,7 @@ charts.category_year_chart(by_year)
 
 # %%
 combinations = disclosure.protect(exposure.co_exposure(safe), by=["combination"]).table
-charts.co_exposure_chart(combinations)
+notebook.chart(charts.co_exposure_chart, combinations)
 
 # %% [markdown]
 # ## Les mentions de santé dans les commentaires libres
@@ -59,14 +61,14 @@ charts.co_exposure_chart(combinations)
 
 # %%
 mentions = disclosure.protect(exposure.health_mentions(safe), by=["mention"]).table
-charts.health_mentions_chart(mentions)
+notebook.chart(charts.health_mentions_chart, mentions)
 
 # %% [markdown]
 # ## Âge et sexe des personnes exposées
 
 # %%
 pyramid = disclosure.protect(exposure.age_sex_pyramid(safe), by=["age_band", "sex"]).table
-charts.pyramid_chart(pyramid)
+notebook.chart(charts.pyramid_chart, pyramid)
 
 # %% [markdown]
 # ## Explorer : choisir laboratoires, départements, période et catégories

@@ -36,8 +36,6 @@ K = 11
 import os
 from pathlib import Path
 
-from IPython.display import SVG, Markdown, display
-
 from toolkit.app import notebook, publishing
 from toolkit.publication import bundle
 from toolkit.shared import paths
@@ -51,12 +49,13 @@ out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-04")
 #
 # Une seule commande : lecture du fichier, pseudonymisation, agrégats, secret statistique,
 # graphiques, détecteur de données personnelles, puis écriture du dossier. Même fichier, même
-# clé, mêmes paramètres : mêmes fichiers, octet pour octet.
+# clé, mêmes paramètres : mêmes fichiers, octet pour octet. Si rien ne peut être publié à partir
+# de ce fichier (aucune colonne exploitable, trop peu de personnes, publication refusée par le
+# contrôle du secret statistique), la cellule le dit et rien n'est écrit.
 
 # %%
 protection = publishing.Protection(k=K)
-result = publishing.publish_leak(leak_path, out / "dossier", labs=labs_path, protection=protection)
-print(result.summary())
+result = notebook.publish(leak_path, out / "dossier", labs=labs_path, protection=protection)
 
 # %% [markdown]
 # ## La note de méthodologie
@@ -65,7 +64,7 @@ print(result.summary())
 # qui a été compté, ce qui a été masqué et pourquoi, et les limites des chiffres.
 
 # %%
-display(Markdown((out / "dossier" / "methodologie.md").read_text(encoding="utf-8")))
+notebook.methodology(result)
 
 # %% [markdown]
 # ## Exporter un graphique de plus
@@ -75,13 +74,13 @@ display(Markdown((out / "dossier" / "methodologie.md").read_text(encoding="utf-8
 # fichier — une case masquée ne peut pas être retrouvée en croisant ce graphique avec le
 # dossier —, puis le détecteur de données personnelles passe sur chaque fichier, et la
 # publication est inscrite au registre des publications (à côté de la clé). Ici : les mentions
-# de santé par année (`figures.EXTRAS` donne la liste des graphiques disponibles).
+# de santé par année (`figures.EXTRAS` donne la liste des graphiques disponibles). Un fichier
+# sans commentaire libre ou sans date n'en a pas : la cellule le dit.
 
 # %%
-publishing.export_figure(
+notebook.export_extra(
     leak_path, "mentions_par_annee", out / "graphiques", labs=labs_path, protection=protection
 )
-display(SVG(filename=str(out / "graphiques" / "mentions_par_annee.svg")))
 
 # %% [markdown]
 # ## Ce qui a été écrit

@@ -195,6 +195,23 @@ def test_publishing_the_same_figures_again_records_nothing_new(leak, tmp_path):
     assert len(publishing.open_ledger(KEY).releases) == 1
 
 
+def test_the_note_says_what_the_protection_covers_and_the_releases_it_took_into_account(
+    leak, tmp_path
+):
+    publishing.publish_leak(leak, tmp_path / "a", key=KEY, synthetic=True)
+    first = (tmp_path / "a" / "methodologie.md").read_text(encoding="utf-8")
+    assert "publié avec cet outil à partir de ce fichier et de la même clé" in first
+    assert "d'une autre copie" in first
+    assert "conjointement" not in first  # nothing was published before
+    publishing.publish_leak(leak, tmp_path / "b", key=KEY, synthetic=True,
+                            protection=publishing.Protection(rounding=10))  # fmt: skip
+    second = (tmp_path / "b" / "methodologie.md").read_text(encoding="utf-8")
+    earlier = json.loads((tmp_path / "b" / "manifest.json").read_text())["joint_protection"]
+    tables = earlier["earlier_tables"]
+    assert tables > 1
+    assert f"conjointement avec {tables} tableaux publiés auparavant" in second
+
+
 # --- 4. differencing between copies ------------------------------------------------------------
 
 

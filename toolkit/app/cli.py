@@ -3,17 +3,27 @@
 Every verb follows the same contract: exit code 0 on success; on bad input one line on stderr
 (``leak-toolkit: <file>, line N: <problem>``) and a non-zero exit code, never a traceback.
 Progress bars go to stderr, results to stdout.
+
+Every verb runs in a ``toolkit.shared.scratch`` session: the private copies of a leak it wrote
+under ``data/interim/`` are deleted when it ends, on success, on an error, on Ctrl-C and on
+SIGTERM or SIGHUP (turned into an exception, so that every ``with`` and ``finally`` runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any, NoReturn
 
 from toolkit import __version__
+from toolkit.shared import scratch
 from toolkit.shared.errors import ToolkitError
 
 # Each verb imports what it runs when it runs: the charting stack alone takes 2 s to import, and
@@ -30,6 +40,38 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
     return value
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
+
+
+def _size(text: str) -> int:
+    """A size in bytes: ``123456``, ``500M``, ``64G``, ``1.5TiB`` (binary multiples)."""
+    match = _SIZE.match(text)
+    if not match or float(match[1]) <= 0:
+        raise argparse.ArgumentTypeError(f"not a size (e.g. 500M, 64G): {text!r}")
+    return int(float(match[1]) * 1024 ** " kmgt".index(match[2].lower() or " "))
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _read_options(args: argparse.Namespace) -> Any:
+    """The user's archive limits and quarantine choice, as ``ingest.ReadOptions``."""
+    from toolkit.raw import ingest  # lazily, like every verb's imports (see above)
+
+    return ingest.ReadOptions(
+        max_inflated_bytes=args.max_inflated or ingest.MAX_INFLATED_BYTES,
+        max_ratio=args.max_ratio or ingest.MAX_RATIO,
+        keep_quarantine=args.keep_quarantine,
+    )
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -50,15 +92,17 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from toolkit.app import demo
 
-    return demo.run(rows=args.rows, out=args.out, seed=args.seed)
+    return demo.run(rows=args.rows, out=args.out, seed=args.seed,
+                    keep_safe_table=args.keep_safe_table)  # fmt: skip
 
 
 def _cmd_pseudonymise(args: argparse.Namespace) -> int:
     from toolkit.app import workflows
 
     result = workflows.pseudonymise_file(
-        args.file, args.out, key_file=args.key_file, progress=not args.quiet
-    )
+        args.file, args.out, key_file=args.key_file, progress=not args.quiet,
+        read_options=_read_options(args),
+    )  # fmt: skip
     print(result.summary())
     return 0
 
@@ -68,7 +112,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     from toolkit.raw import schema
 
     overrides = schema.parse_map_options(args.map)
-    leak, classes = workflows.inspect_file(args.file, overrides=overrides, progress=not args.quiet)
+    leak, classes = workflows.inspect_file(args.file, overrides=overrides, progress=not args.quiet,
+                                           read_options=_read_options(args))  # fmt: skip
     if args.json:
         print(json.dumps(schema.inspect_report(leak, classes), ensure_ascii=False, indent=2))
     else:
@@ -81,7 +126,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from toolkit.raw import claims, schema, verify
 
     overrides = schema.parse_map_options(args.map)
-    report, table = workflows.verify_file(args.file, overrides=overrides, progress=not args.quiet)
+    report, table = workflows.verify_file(args.file, overrides=overrides, progress=not args.quiet,
+                                          read_options=_read_options(args))  # fmt: skip
     if args.json:
         document = {**report.to_dict(), "claims": claims.claims_records(table)}
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
@@ -103,7 +149,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from toolkit.app import publishing, workflows
 
     options = {"labs": args.labs, "protection": _protection(args), "label": args.label,
-               "progress": not args.quiet}  # fmt: skip
+               "progress": not args.quiet, "read_options": _read_options(args)}  # fmt: skip
     # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
     if workflows.input_kind(args.file) == "safe_table":
         result = publishing.publish_safe_table(
@@ -120,7 +166,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     written = publishing.export_figure(
         args.file, args.figure, args.out, key_file=args.key_file, labs=args.labs,
-        protection=_protection(args),
+        protection=_protection(args), read_options=_read_options(args),
     )  # fmt: skip
     print("\n".join(str(path) for path in written))
     return 0
@@ -140,6 +186,28 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     for release in ledger.releases:
         print(f"  {release.describe()}")
     return 0
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from toolkit.app import purge
+
+    found = purge.leftovers()
+    if not args.yes:
+        print(purge.listing_text(found))
+        return 0
+    files, size = purge.purge(found)
+    where = purge.interim_dir()
+    print(f"deleted {purge.files_text(files)} ({purge.size_text(size)}) under {where}")
+    return 0
+
+
+def _add_reading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-inflated", type=_size, default=None, metavar="SIZE",
+                   help="largest size an archive may inflate to (default 64G)")  # fmt: skip
+    p.add_argument("--max-ratio", type=_ratio, default=None, metavar="N",
+                   help="largest inflated/compressed ratio past 64 MiB (default 100)")  # fmt: skip
+    p.add_argument("--keep-quarantine", action="store_true",
+                   help="keep the quarantined rows' file (raw personal data, 0600)")  # fmt: skip
 
 
 def _add_protection_options(p: argparse.ArgumentParser) -> None:
@@ -183,12 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=_positive_int, default=491_840, help="rows (default 491840)")
     p.add_argument("--seed", type=int, default=2021, help="random seed (default 2021)")
     p.add_argument("--out", default=None, help="output folder (default figures/demo)")
+    p.add_argument("--keep-safe-table", action="store_true",
+                   help="keep the demo's safe table in data/interim/ (0600)")  # fmt: skip
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("pseudonymise", help="cross the privacy boundary: leak -> safe table")
     p.add_argument("file", help="the leak (CSV, or an archive holding one)")
     p.add_argument("--out", required=True, help="safe table to write (Parquet, in data/interim/)")
     p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    _add_reading_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_pseudonymise)
 
@@ -205,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="COL=category",
             help="force a column's category (repeatable), e.g. --map COL07=nir",
         )
+        _add_reading_options(p)
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
         p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
 
@@ -214,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
     p.add_argument("--label", default=None, help="name of the input in the manifest")
     _add_protection_options(p)
+    _add_reading_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_cmd_publish)
 
@@ -222,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--figure", required=True, help="figure name, e.g. mentions_par_annee")
     p.add_argument("--out", required=True, help="folder to write the figure's files into")
     _add_protection_options(p)
+    _add_reading_options(p)
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("ledger", help="the releases recorded for a key; forget one on purpose")
@@ -230,7 +304,45 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove one release from the ledger (deliberately)")  # fmt: skip
     p.set_defaults(func=_cmd_ledger)
 
+    p = sub.add_parser("purge", help="list (and delete) personal data left under data/interim/")
+    p.add_argument("--yes", action="store_true", help="delete what is listed")
+    p.set_defaults(func=_cmd_purge)
+
     return parser
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that every clean-up on the way out runs.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: ``except Exception`` lets it through.
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    for number in _STOP_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(number, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+@contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` while the block runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -238,12 +350,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        # The session deletes the copies of a leak the verb wrote, however the verb ends.
+        with _stopping_on_signals(), scratch.session():
+            return int(args.func(args) or 0)
     except ToolkitError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated as exc:
+        print(f"{PROG}: stopped by {exc} (temporary files deleted)", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted (temporary files deleted)", file=sys.stderr)
         return 130
     except OSError as exc:
         # Unwritable output, missing folder, full disk: one line, no traceback.

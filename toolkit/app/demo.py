@@ -1,8 +1,9 @@
 """``make demo``: the whole pipeline on the embedded default, the synthetic leak, in one command.
 
 synthetic leak (``data/raw/``, regenerated only when missing or made with other rows / seed)
--> inspect -> verify and published claims -> pseudonymise (safe table in ``data/interim/``)
--> locate the labs -> aggregates, disclosure control, charts -> bundle in ``figures/demo/``.
+-> inspect -> verify and published claims -> pseudonymise (safe table in ``data/interim/``,
+private, deleted when the demo ends unless ``keep_safe_table``) -> locate the labs ->
+aggregates, disclosure control, charts -> bundle in ``figures/demo/``.
 
 The demo pseudonymises with a *fixed, public demo key* (:data:`DEMO_KEY`) so that two runs give
 byte-identical bundles. That is acceptable only because the data are synthetic: on a real leak,
@@ -25,7 +26,7 @@ from toolkit.boundary.safe_table import read_safe_table
 from toolkit.publication.bundle import build_bundle, write_bundle
 from toolkit.raw import claims, synth
 from toolkit.safe.labs import locate_labs
-from toolkit.shared import paths
+from toolkit.shared import paths, scratch
 
 #: The demo's fixed key, derived from a public phrase: for the synthetic default only.
 DEMO_KEY = hashlib.sha256(b"leak-toolkit demo key: synthetic data only, never a real leak").digest()
@@ -68,11 +69,23 @@ def run(
     seed: int = DEFAULT_SEED,
     *,
     raw_dir: str | Path | None = None,
+    keep_safe_table: bool = False,
 ) -> int:
-    """Run the whole pipeline on the synthetic leak, write the bundle, print the headlines."""
+    """Run the whole pipeline on the synthetic leak, write the bundle, print the headlines.
 
+    The safe table (``data/interim/<leak>.safe.parquet``, 0600) and any copy of the leak are
+    deleted when the demo ends, however it ends, unless ``keep_safe_table``.
+    """
     out = paths.FIGURES / "demo" if out is None else Path(out)
     leak = leak_path(rows, None if raw_dir is None else Path(raw_dir))
+    safe_path = paths.INTERIM / f"{leak.stem}.safe.parquet"
+    with scratch.session():
+        if not keep_safe_table:
+            scratch.track(safe_path)  # before it is written: deleted even if writing fails
+        return _run(rows, seed, leak, out, safe_path, keep_safe_table)
+
+
+def _run(rows: int, seed: int, leak: Path, out: Path, safe_path: Path, kept: bool) -> int:
     bar = tqdm(total=len(STAGES), desc="demo", unit="stage", file=sys.stderr)
 
     def stage(name: str) -> None:
@@ -90,9 +103,7 @@ def run(
 
     stage(STAGES[2])
     # The safe table is written while the leak is verified (see workflows.verify_and_pseudonymise).
-    report, safe_path = workflows.verify_and_pseudonymise(
-        raw, classes, DEMO_KEY, paths.INTERIM / f"{leak.stem}.safe.parquet"
-    )
+    report, safe_path = workflows.verify_and_pseudonymise(raw, classes, DEMO_KEY, safe_path)
     claims_table = claims.check_claims(report)
     verdicts = claims_table["verdict"]
     supported = int((verdicts == claims.SUPPORTED).sum())
@@ -142,7 +153,8 @@ def run(
         f"(contradicted: {contradicted.height}, of which {disputed} where sources disagree; "
         f"not measurable: {int((verdicts == claims.NOT_MEASURABLE).sum())})",
         f"  cells suppressed (k = {m['parameters']['k']}): {suppressed:,} of {cells:,}",
-        f"  safe table: {safe_path}",
+        f"  safe table: {safe_path}" if kept
+        else "  safe table: deleted at the end (--keep-safe-table keeps it)",
         f"Bundle ({len(written)} files): {out}",
         f"  start with {out / 'methodologie.md'} and {out / '03_departements.png'}",
     ]))  # fmt: skip

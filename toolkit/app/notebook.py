@@ -10,23 +10,33 @@ Which file a notebook analyses is a parameter: the ``LEAK`` cell of every notebo
 style), else the ``TOOLKIT_LEAK`` environment variable, else the embedded default, the synthetic
 leak in ``data/raw/synthetic_leak.csv`` (generated when missing). The same notebooks thus run on a
 real file, on the default, or, in the tests, on a small synthetic leak.
+
+A real file is often incomplete: no lab, no usable date, no residence, no comment. A cell that
+cannot run on the file analysed prints one French sentence saying why instead of failing
+(:func:`chart`, :func:`publish`, :func:`methodology`, :func:`export_extra`); the helpers that must
+succeed for the notebook to go on raise a :class:`~toolkit.shared.errors.ToolkitError` with a
+one-line message.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+from IPython.display import SVG, Markdown
 
-from toolkit.app import workflows
+from toolkit.app import publishing, workflows
 from toolkit.publication import charts, disclosure
 from toolkit.publication.charts.render import RENDERER, isolate_scripts
 from toolkit.raw import synth
 from toolkit.safe import exposure
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
-from toolkit.shared.errors import InputError
+from toolkit.shared.errors import InputError, ToolkitError
+from toolkit.shared.text import text
 from toolkit.shared.vocabulary import Lang
 
 #: Environment variables that override the notebooks' defaults (used by the tests).
@@ -113,13 +123,15 @@ def lab_locations(registry: str | os.PathLike[str] | None) -> pl.DataFrame:
 
 
 def lab_points(
-    safe: pl.DataFrame | pl.LazyFrame, located: pl.DataFrame, k: int = 11
+    safe: pl.DataFrame | pl.LazyFrame, located: pl.DataFrame | None, k: int = 11
 ) -> pl.DataFrame | None:
     """Labs as map points: ``lab, name, lon, lat, persons, persons_suppressed``.
 
     Counts below ``k`` are hidden (null); labs with no location are left out; None when no lab
-    is located at all (the maps then draw no lab layer).
+    is located at all (the maps then draw no lab layer, and a sentence says so).
     """
+    if located is None:
+        located = lab_locations(None)
     persons = exposure.lab_windows(safe).select("lab", "persons")
     windows = disclosure.protect(persons, by=["lab"], k=k).table.drop("persons_reason")
     points = (
@@ -129,17 +141,90 @@ def lab_points(
         .filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
         .sort("lab")
     )
-    return points if points.height else None
+    if points.height:
+        return points
+    print(text("notebook.no_lab_located"))
+    return None
+
+
+def chart(build: Callable[..., Any], data: Any, /, **options: Any) -> Any:
+    """``build(data, **options)``, a chart ready to show; or, when this file cannot give it (no
+    usable date, no lab, no data of the kind), None and one French sentence saying why."""
+    try:
+        drawn = build(data, **options)
+        drawn.to_dict()  # validated now, not when the notebook shows it
+    except ToolkitError as exc:
+        print(text("notebook.no_chart", reason=str(exc)))
+        return None
+    except Exception as exc:  # a chart that cannot be drawn: one sentence, as in a bundle
+        print(text("notebook.no_chart", reason=type(exc).__name__))
+        return None
+    return drawn
+
+
+def publish(
+    leak: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    labs: str | os.PathLike[str] | pl.DataFrame | None = None,
+    protection: publishing.Protection | None = None,
+) -> publishing.PublishResult | None:
+    """Publish ``leak``'s bundle into ``out`` (``publishing.publish_leak``) and print its summary.
+
+    When nothing can be published from this file (no usable column, too few persons, a
+    release refused by disclosure control), print one French sentence saying why and return
+    None: nothing was written.
+    """
+    try:
+        result = publishing.publish_leak(leak, out, labs=labs, protection=protection)
+    except ToolkitError as exc:
+        print(text("notebook.not_published", reason=str(exc)))
+        return None
+    print(result.summary())
+    return result
+
+
+def methodology(result: publishing.PublishResult | None) -> Markdown | None:
+    """The methodology note of a published bundle, to show; a sentence when none was published."""
+    if result is None:
+        print(text("notebook.no_note"))
+        return None
+    return Markdown((result.out / "methodologie.md").read_text(encoding="utf-8"))
+
+
+def export_extra(
+    leak: str | os.PathLike[str],
+    name: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    labs: str | os.PathLike[str] | pl.DataFrame | None = None,
+    protection: publishing.Protection | None = None,
+) -> SVG | None:
+    """Export one more figure (``publishing.export_figure``) and return its SVG, to show.
+
+    When this file cannot give it (no health mention, no date...) or disclosure control refuses
+    it, print one French sentence saying why and return None: nothing was written.
+    """
+    try:
+        publishing.export_figure(leak, name, out_dir, labs=labs, protection=protection)
+    except ToolkitError as exc:
+        print(text("notebook.not_exported", reason=str(exc)))
+        return None
+    return SVG(filename=str(Path(out_dir) / f"{name}.svg"))
 
 
 __all__ = [
     "LABS_ENV",
     "LEAK_ENV",
     "RENDERER",
+    "chart",
     "enable_offline_rendering",
+    "export_extra",
     "isolate_scripts",
     "lab_locations",
     "lab_points",
+    "methodology",
+    "publish",
     "resolve_labs",
     "resolve_leak",
     "safe_table",

@@ -9,7 +9,6 @@ written or anything fails); :func:`publish_safe_table` takes a pseudonymised tab
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -33,10 +32,11 @@ from toolkit.boundary.tripwire import Identifiers
 from toolkit.publication import disclosure
 from toolkit.publication.bundle import build_bundle, build_extra, check_out_folder, write_bundle
 from toolkit.publication.ledger import DEFAULT_EPSILON_BUDGET, Ledger, Release
-from toolkit.raw.ingest import Ingested
+from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
 from toolkit.shared.errors import InputError
+from toolkit.shared.scratch import temporary_folder
 
 # --- publishing ----------------------------------------------------------------------------------
 
@@ -98,11 +98,11 @@ def open_ledger(key: bytes, key_file: str | Path | None = None) -> Ledger:
 
 
 def _scratch_safe_table(scratch: ExitStack) -> Path:
-    """A temporary safe table's path under ``data/interim/``, deleted when ``scratch`` closes."""
-    paths.INTERIM.mkdir(parents=True, exist_ok=True)
-    folder = tempfile.TemporaryDirectory(prefix="publish-", dir=paths.INTERIM)
-    scratch.enter_context(folder)
-    return Path(folder.name) / "safe.parquet"
+    """A temporary safe table's path under ``data/interim/``, deleted when ``scratch`` closes.
+
+    Its folder is private (0700) and the table written there private too (0600).
+    """
+    return scratch.enter_context(temporary_folder("publish-", paths.INTERIM)) / "safe.parquet"
 
 
 def _located(labs: str | Path | pl.DataFrame | None) -> tuple[pl.DataFrame | None, dict]:
@@ -155,6 +155,17 @@ def _publish(
     return PublishResult(Path(out), written, bundle.manifest)
 
 
+@contextmanager
+def _naming(source: str | Path) -> Iterator[None]:
+    """A file that cannot be published is named in the one line that says why."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.path is not None:
+            raise
+        raise InputError(str(exc), source) from exc
+
+
 def _stages(progress: bool) -> tqdm:
     return tqdm(total=4, desc="publish", unit="stage", file=sys.stderr, disable=not progress)
 
@@ -172,7 +183,8 @@ class _Pseudonymised:
 
 @contextmanager
 def _leak_safe_table(
-    leak: str | Path, key: bytes | None, key_file: str | Path | None, *, progress: bool = False
+    leak: str | Path, key: bytes | None, key_file: str | Path | None, *, progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> Iterator[_Pseudonymised]:
     """A raw leak read and pseudonymised into a temporary file (deleted when the block ends).
 
@@ -185,7 +197,8 @@ def _leak_safe_table(
     if not leak.exists():
         raise InputError("file not found", leak)
     with ExitStack() as scratch:
-        raw, classes = read_and_classify(leak, progress=progress)
+        raw, classes = read_and_classify(leak, progress=progress, read_options=read_options)
+        scratch.callback(raw.close)  # the leak's copies on disk go with the safe table
         secret = key or keys.load_key(key_file)
         identifiers = tripwire.collect_identifiers(raw, classes)
         path = _scratch_safe_table(scratch)
@@ -207,6 +220,7 @@ def publish_leak(
     label: str | None = None,
     synthetic: bool = False,
     progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> PublishResult:
     """Write the publication bundle of a raw leak into ``out``, and record it in the ledger.
 
@@ -217,19 +231,22 @@ def publish_leak(
     located labs; without it the figures that need lab locations are left out. ``label`` names
     the input in the manifest (scanned like everything else); by default only its sha256 does.
     Every table is protected jointly with what earlier releases of the same key published.
+    ``read_options`` carries the archive limits and quarantine choice (``ingest.ReadOptions``).
     """
     protection = protection or Protection()
     protection.check()
     check_out_folder(out)
     stages = _stages(progress)
-    with _leak_safe_table(leak, key, key_file, progress=progress) as made:
+    with _leak_safe_table(leak, key, key_file, progress=progress,
+                          read_options=read_options) as made:  # fmt: skip
         stages.update(2)
-        result = _publish(
-            made.safe, out, info=raw_input_info(made.raw, made.records, label=label),
-            identifiers=made.identifiers, labs=labs, protection=protection,
-            ledger=open_ledger(made.key, key_file), synthetic=synthetic, progress=progress,
-            stages=stages,
-        )  # fmt: skip
+        with _naming(leak):
+            result = _publish(
+                made.safe, out, info=raw_input_info(made.raw, made.records, label=label),
+                identifiers=made.identifiers, labs=labs, protection=protection,
+                ledger=open_ledger(made.key, key_file), synthetic=synthetic, progress=progress,
+                stages=stages,
+            )  # fmt: skip
     stages.close()
     return result
 
@@ -245,6 +262,7 @@ def publish_safe_table(
     label: str | None = None,
     synthetic: bool = False,
     progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> PublishResult:
     """Write the publication bundle of a pseudonymised table (Parquet) into ``out``.
 
@@ -252,7 +270,8 @@ def publish_safe_table(
     (``safe_table.read_provenance``): the release is recorded in that key's ledger (beside
     ``key_file``, or the default key folder) and protected jointly with the earlier releases of
     the same leak. Give ``leak`` (the raw file) so that the tripwire searches its identifiers;
-    without it only NIR-, phone- and email-shaped strings are searched.
+    without it only NIR-, phone- and email-shaped strings are searched (``read_options``: how
+    that leak is read).
     """
     protection = protection or Protection()
     protection.check()
@@ -284,15 +303,16 @@ def publish_safe_table(
     }
     identifiers = tripwire.shapes_only()
     if leak is not None:
-        identifiers = identifiers_of(leak)
+        identifiers = identifiers_of(leak, read_options=read_options)
     elif progress:
         print("leak-toolkit: no --leak given: the tripwire searches NIR-, phone- and "
               "email-shaped strings only", file=sys.stderr)  # fmt: skip
     stages.update(2)
-    result = _publish(
-        safe, out, info=info, identifiers=identifiers, labs=labs, protection=protection,
-        ledger=ledger, synthetic=synthetic, progress=progress, stages=stages,
-    )  # fmt: skip
+    with _naming(source):
+        result = _publish(
+            safe, out, info=info, identifiers=identifiers, labs=labs, protection=protection,
+            ledger=ledger, synthetic=synthetic, progress=progress, stages=stages,
+        )  # fmt: skip
     stages.close()
     return result
 
@@ -306,6 +326,7 @@ def export_figure(
     key: bytes | None = None,
     labs: str | Path | pl.DataFrame | None = None,
     protection: Protection | None = None,
+    read_options: ReadOptions | None = None,
 ) -> list[Path]:
     """Export one more figure of the registry (``figures.EXTRAS`` or a bundle figure) alone.
 
@@ -316,7 +337,7 @@ def export_figure(
     protection = protection or Protection()
     protection.check()
     located, _ = _located(labs)
-    with _leak_safe_table(leak, key, key_file) as made:
+    with _leak_safe_table(leak, key, key_file, read_options=read_options) as made:
         ledger = open_ledger(made.key, key_file)
         sha256 = made.raw.sha256
         extra = build_extra(

@@ -24,6 +24,7 @@ from toolkit.publication import charts
 from toolkit.publication.charts.builders import departement_labels
 from toolkit.publication.protection import derive_from_published, protect_table
 from toolkit.safe import exposure
+from toolkit.shared.errors import ToolkitError
 from toolkit.shared.formatting import month_short, number
 from toolkit.shared.text import text
 from toolkit.shared.vocabulary import CATEGORIES, Lang, category_label
@@ -211,13 +212,20 @@ class ExposureExplorer:
                 view.value = ""
             return
         self.tables = exposure_tables(records, selection.categories, k=k)
-        self.charts = {
-            "timeline": charts.timeline_chart(
-                self.tables["timeline"], count="persons", k=k, lang=self.lang
-            ),
-            "categories": charts.categories_chart(self.tables["categories"], k=k, lang=self.lang),
-            "labs": charts.lab_windows_chart(self.tables["labs"], k=k, lang=self.lang),
+        builders = {
+            "timeline": (charts.timeline_chart, {"count": "persons"}),
+            "categories": (charts.categories_chart, {}),
+            "labs": (charts.lab_windows_chart, {}),
         }
+        # A chart the selection cannot give (no usable date, no category...) is replaced by one
+        # sentence saying why; the others are drawn.
+        self.charts = {}
+        missing: dict[str, str] = {}
+        for name, (build, options) in builders.items():
+            try:
+                self.charts[name] = build(self.tables[name], k=k, lang=lang, **options)
+            except ToolkitError:
+                missing[name] = _why_no_chart(records, name, lang)
 
         def shown(n: int) -> str:
             return number(n, lang) if n >= k else text("explorer.small", lang, k=k)
@@ -228,8 +236,17 @@ class ExposureExplorer:
         self.summary.value = f"<p>{summary}</p>"
         for name, chart in self.charts.items():
             self.views[name].value = charts.to_svg(chart)
+        for name, why in missing.items():
+            self.views[name].value = f"<p><i>{why}</i></p>"
         # The reason column tells which hidden cells are small: never shown (CONTRACTS.md).
         self.table_view.value = self.tables["labs"].drop("persons_reason")._repr_html_()
 
     def _ipython_display_(self) -> None:
         display(self.widget)
+
+
+def _why_no_chart(records: pl.DataFrame, chart: str, lang: Lang) -> str:
+    """One sentence saying why ``chart`` cannot be drawn from the selected records."""
+    undated = chart in ("timeline", "labs") and records["sample_month"].drop_nulls().len() == 0
+    why = text("explorer.why.no_dates" if undated else "explorer.why.no_data", lang)
+    return text("explorer.no_chart", lang, reason=why)

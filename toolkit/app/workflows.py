@@ -12,6 +12,13 @@ kind of input is always explicit: a function takes a raw leak or a pseudonymised
 * :func:`verify_and_pseudonymise`: both at once on a leak already read (``demo``);
 * the publication workflows are in ``toolkit.app.publishing`` (they load the charting stack);
 * :func:`identifiers_of`: a leak's identifiers for the tripwire.
+
+A leak read here may leave private copies on disk (``toolkit.raw.ingest``): each workflow that
+returns a result computed from them deletes them before it returns (``Ingested.close``); the
+ones that return the leak itself (:func:`read_and_classify`, :func:`inspect_file`) leave that to
+the caller, the end of the command's ``toolkit.shared.scratch`` session, or the process exit.
+``read_options`` (``ingest.ReadOptions``) carries the user's archive limits and whether to keep
+the quarantine file.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from toolkit.boundary import keys, pseudonymise, tripwire
 from toolkit.boundary.safe_table import DEFAULT_SAFE_TABLE, Provenance, write_safe_table
 from toolkit.boundary.tripwire import Identifiers
 from toolkit.raw import claims, ingest, schema, verify
-from toolkit.raw.ingest import Ingested
+from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.raw.schema import Schema
 from toolkit.shared.errors import InputError
 from toolkit.shared.gazetteer import RESOLUTIONS
@@ -55,33 +62,65 @@ def input_kind(path: str | Path) -> InputKind:
 
 
 def read_and_classify(
-    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+    leak: str | Path,
+    *,
+    overrides: dict[str, str] | None = None,
+    progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> tuple[Ingested, Schema]:
-    """Read a raw leak and classify its columns (``overrides``: forced categories)."""
-    raw = ingest.read_leak(leak, progress=progress)
-    return raw, schema.classify(raw.frame, overrides)
+    """Read a raw leak and classify its columns (``overrides``: forced categories).
+
+    The caller closes the leak (``Ingested.close``) when done with it. A quarantine file kept at
+    the user's request is named on stderr (its path, never its content).
+    """
+    options = read_options or ReadOptions()
+    raw = ingest.read_leak(leak, progress=progress, **options.arguments())
+    try:
+        classes = schema.classify(raw.frame, overrides)
+    except BaseException:
+        raw.close()
+        raise
+    if options.keep_quarantine and raw.quarantine_path is not None:
+        print(f"leak-toolkit: {raw.rows_quarantined} quarantined rows kept in "
+              f"{raw.quarantine_path} (raw personal data, readable by you only)",
+              file=sys.stderr)  # fmt: skip
+    return raw, classes
 
 
 def inspect_file(
-    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+    leak: str | Path,
+    *,
+    overrides: dict[str, str] | None = None,
+    progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> tuple[Ingested, Schema]:
     """What ``inspect`` reports on: the leak as read and its columns' categories."""
-    return read_and_classify(leak, overrides=overrides, progress=progress)
+    return read_and_classify(
+        leak, overrides=overrides, progress=progress, read_options=read_options
+    )
 
 
 def verify_file(
-    leak: str | Path, *, overrides: dict[str, str] | None = None, progress: bool = False
+    leak: str | Path,
+    *,
+    overrides: dict[str, str] | None = None,
+    progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> tuple[verify.VerifyReport, pl.DataFrame]:
     """Verify a leak (counts only) and check the published claims against it."""
-    raw, classes = read_and_classify(leak, overrides=overrides, progress=progress)
-    report = verify.verify(raw, classes, progress=progress)
+    raw, classes = read_and_classify(
+        leak, overrides=overrides, progress=progress, read_options=read_options
+    )
+    with raw:
+        report = verify.verify(raw, classes, progress=progress)
     return report, claims.check_claims(report)
 
 
-def identifiers_of(leak: str | Path) -> Identifiers:
+def identifiers_of(leak: str | Path, *, read_options: ReadOptions | None = None) -> Identifiers:
     """Read and classify a raw leak, and return its identifiers for the tripwire (in memory)."""
-    raw, classes = read_and_classify(leak)
-    return tripwire.collect_identifiers(raw, classes)
+    raw, classes = read_and_classify(leak, read_options=read_options)
+    with raw:
+        return tripwire.collect_identifiers(raw, classes)
 
 
 def raw_input_info(raw: Ingested, records: int, *, label: str | None = None) -> dict[str, Any]:
@@ -158,12 +197,18 @@ def pseudonymise_file(
     *,
     key_file: str | Path | None = None,
     progress: bool = False,
+    read_options: ReadOptions | None = None,
 ) -> PseudonymiseResult:
-    """Read a leak, classify its columns, pseudonymise it and write the safe table to ``out``."""
+    """Read a leak, classify its columns, pseudonymise it and write the safe table to ``out``.
+
+    The safe table is personal data: ``out`` is created readable by its owner only (0600).
+    """
     key = keys.load_key(key_file)
-    raw, classes = read_and_classify(leak, progress=progress)
-    path = write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out,
-                            provenance=Provenance(raw.sha256, keys.fingerprint(key)))  # fmt: skip
+    raw, classes = read_and_classify(leak, progress=progress, read_options=read_options)
+    provenance = Provenance(raw.sha256, keys.fingerprint(key))
+    with raw:
+        path = write_safe_table(pseudonymise.pseudonymise(raw, classes, key), out,
+                                provenance=provenance)  # fmt: skip
     # Counted from the file just written, streaming: the table is never whole in memory.
     written = pl.scan_parquet(path)
     records, persons = (
@@ -179,14 +224,17 @@ def pseudonymise_file(
     return PseudonymiseResult(path=path, records=records, persons=persons, resolution=resolution)
 
 
-def safe_table_of(leak: str | Path, key: bytes | None = None) -> pl.DataFrame:
+def safe_table_of(
+    leak: str | Path, key: bytes | None = None, *, read_options: ReadOptions | None = None
+) -> pl.DataFrame:
     """Read, classify and pseudonymise ``leak`` in memory: its safe table as a DataFrame.
 
     ``key`` defaults to the project's key (``toolkit.boundary.keys.load_key``).
     """
-    raw, classes = read_and_classify(leak)
-    secret = keys.load_key() if key is None else key
-    return pseudonymise.pseudonymise(raw, classes, secret).collect()
+    raw, classes = read_and_classify(leak, read_options=read_options)
+    with raw:
+        secret = keys.load_key() if key is None else key
+        return pseudonymise.pseudonymise(raw, classes, secret).collect()
 
 
 __all__ = [

@@ -27,6 +27,7 @@ from toolkit.shared.errors import BoundaryError, InputError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.gazetteer import RESOLUTIONS
 from toolkit.shared.paths import INTERIM
+from toolkit.shared.scratch import reserve_private
 from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
 
 #: The fixed columns of the safe table and their dtypes (docs/CONTRACTS.md).
@@ -217,7 +218,8 @@ def write_safe_table(
 
     A LazyFrame is streamed to disk (bounded memory, whatever the size of the leak) and
     validated from the file before it takes its final name; nothing is left behind if refused.
-    ``provenance`` goes into the file's metadata (see :func:`read_provenance`).
+    ``provenance`` goes into the file's metadata (see :func:`read_provenance`). The file is
+    personal data: it is created readable by its owner only (0600), whatever was there before.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -232,11 +234,12 @@ def write_safe_table(
         options["metadata"] = {f"leak_toolkit.{k}": getattr(provenance, k) for k in PROVENANCE_KEYS}
     if isinstance(safe, pl.DataFrame):
         validate_safe_table(safe)
-        safe.write_parquet(path, **options)
+        safe.write_parquet(reserve_private(path), **options)
         return path
     validate_safe_table(safe, check_values=False)  # the schema, before anything is read
     partial = path.with_name(f"{path.name}.partial")
     try:
+        reserve_private(partial)
         safe.sink_parquet(partial, engine="streaming", **options)
         validate_safe_table(pl.scan_parquet(partial))
     except BaseException:

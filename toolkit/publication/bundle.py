@@ -44,12 +44,19 @@ from toolkit.publication.figures import (
     CATEGORIES_FIGURE,
     DEPARTEMENTS_FIGURE,
     FIGURES,
+    LAB_WINDOWS,
+    TIMELINE_FIGURE,
     Figure,
     FigureInputs,
     figure_named,
 )
 from toolkit.publication.french_csv import COUNT, csv_bytes, csv_table
-from toolkit.publication.methodology import SENSITIVE_CATEGORIES, NoteFacts, methodology_note
+from toolkit.publication.methodology import (
+    SENSITIVE_CATEGORIES,
+    NoteFacts,
+    PublishedCount,
+    methodology_note,
+)
 from toolkit.publication.protection import (
     chart_table,
     derive_from_published,
@@ -114,10 +121,18 @@ def file_listing(folder: str | Path) -> pl.DataFrame:
     )
 
 
-def published_persons(safe: SafeTable, epsilon: float | None) -> int:
-    """The number of persons as published: exact, or noised with differential privacy."""
-    exact = int(compact_person_ids(safe.lazy()).select(pl.col("person_id").n_unique())
-                .collect().item())  # fmt: skip
+def exact_persons(safe: SafeTable) -> int:
+    """The number of distinct persons of a safe table (never published as such under DP)."""
+    return int(compact_person_ids(safe.lazy()).select(pl.col("person_id").n_unique())
+               .collect().item())  # fmt: skip
+
+
+def published_persons(safe: SafeTable, epsilon: float | None, *, exact: int | None = None) -> int:
+    """The number of persons as published: exact, or noised with differential privacy.
+
+    ``exact`` is the exact number when the caller has counted it already.
+    """
+    exact = exact_persons(safe) if exact is None else exact
     if epsilon is None:
         return exact
     noisy = disclosure.dp_counts(pl.DataFrame({COUNT: [exact]}), COUNT, epsilon=epsilon, k=None)
@@ -137,9 +152,11 @@ def draft_figure(
     if figure.needs_labs and inputs.located is None:
         return NO_LABS
     aggregate = figure.aggregate(safe, inputs)
-    # A month or a lab window cannot be drawn without its dates (no date column found); a table
-    # that lost rows so is not complete (its cells no longer cover every person).
-    dates = [c for c in ("month", "first_sample", "last_sample") if c in aggregate.columns]
+    # A lab window cannot be drawn without its dates (a lab whose records are all undated); a
+    # table that lost rows so is not complete (its cells no longer cover every person). Months
+    # keep their cell of unknown month: the persons of the undated records, published (and
+    # protected) like any other cell, so that the note can say how many they are.
+    dates = [c for c in ("first_sample", "last_sample") if c in aggregate.columns]
     kept = aggregate.drop_nulls(dates) if dates else aggregate
     complete = kept.height == aggregate.height
     if not kept.drop_nulls(list(figure.required))[COUNT].sum():
@@ -296,7 +313,14 @@ def build_bundle(
     safe = validate_safe_table(safe)
     located = _located(labs)
     titles = {figure.name: figure.title for figure in FIGURES}
-    persons = published_persons(safe, epsilon)
+    exact = exact_persons(safe)
+    if exact < k:
+        # Every count would be hidden, and the number of persons itself is below k.
+        raise InputError(
+            f"nothing to publish: the file describes fewer than {k} persons (k = {k}), so "
+            "every count would be hidden"
+        )
+    persons = published_persons(safe, epsilon, exact=exact)
     inputs = FigureInputs(located=located)
     bar = tqdm(total=len(FIGURES) + 2, desc="bundle", unit="step", file=sys.stderr,
                disable=not progress)  # fmt: skip
@@ -342,7 +366,9 @@ def build_bundle(
         first_month=months["first"][0],
         last_month=months["last"][0],
         quarantined=input_info.get("rows_quarantined"),
-        located_share=_located_share(inputs.protected.get(DEPARTEMENTS_FIGURE), persons),
+        located_share=_located_share(inputs.protected.get(DEPARTEMENTS_FIGURE), persons,
+                                     nobody={"figure": DEPARTEMENTS_FIGURE,
+                                             "reason": NO_DATA} in left_out),
         sensitive_shares=sensitive,
         k=k,
         suppressed=sum(f["suppressed_cells"] for f in figures),
@@ -360,6 +386,9 @@ def build_bundle(
                  reason=_REASONS_FR[o["reason"]])
             for o in left_out
         ],
+        without_lab=_unknown_cell(drafts, LAB_WINDOWS),
+        without_sample_date=_unknown_cell(drafts, TIMELINE_FIGURE),
+        earlier_tables=len(earlier),
     )
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
     manifest: dict[str, Any] = {
@@ -398,8 +427,26 @@ def build_bundle(
     return Bundle(files, manifest, tables, int(persons), epsilon_spent)
 
 
-def _located_share(departements: disclosure.Protected | None, persons: int) -> float | None:
-    """The share of persons placed in a département, from the published cells only."""
+def _unknown_cell(drafts: Sequence[tuple[Figure, Draft]], name: str) -> PublishedCount | None:
+    """The published cell of figure ``name`` whose one key is unknown (no lab, no month)."""
+    for figure, draft in drafts:
+        if figure.name != name:
+            continue
+        for cell in draft.table.cells:
+            if cell.margin is None and cell.key == (None,):
+                return PublishedCount(cell.value, cell.hidden, draft.table.marker == "secret")
+    return None
+
+
+def _located_share(
+    departements: disclosure.Protected | None, persons: int, *, nobody: bool = False
+) -> float | None:
+    """The share of persons placed in a département, from the published cells only.
+
+    ``nobody``: the figure was left out because no one could be placed (share 0).
+    """
+    if nobody:
+        return 0.0
     if departements is None or not persons:
         return None
     shown = departements.table.filter(

@@ -127,6 +127,9 @@ def _map_labs(inputs: FigureInputs) -> Mapping[str, Any]:
     return {"labs": lab_points(inputs.located, windows)}
 
 
+#: The figure of persons by sample month (its cell of unknown month: records without a date).
+TIMELINE_FIGURE = "01_chronologie"
+#: The figure of lab windows (its cell of unknown lab: records whose lab the file does not give).
 LAB_WINDOWS = "02_laboratoires"
 #: The figure of persons by département (the map): the note quotes how many are placed.
 DEPARTEMENTS_FIGURE = "03_departements"
@@ -136,22 +139,22 @@ CATEGORIES_FIGURE = "04_categories"
 #: Every figure of the bundle, in the order they are made and numbered.
 FIGURES: tuple[Figure, ...] = (
     Figure(
-        "01_chronologie", text("figure.timeline"),
+        TIMELINE_FIGURE, text("figure.timeline"),
         lambda s, _: exposure.records_by_month(s).select("month", COUNT),
         ("month",), charts.timeline_chart, chart_options=lambda _: {"count": COUNT},
-        dims=(("month", "cover"),),
+        required=("month",), dims=(("month", "cover"),),
     ),
     Figure(
         LAB_WINDOWS, text("figure.lab_windows"),
         lambda s, _: exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
         ("lab",), charts.lab_windows_chart, derived=("first_sample", "last_sample"),
-        dims=(("lab", "cover"),),
+        required=("lab",), dims=(("lab", "cover"),),
     ),
     Figure(
         DEPARTEMENTS_FIGURE, text("figure.departements"),
         lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
         derived=("per_100k",), totals="total", one_cell_per_person=True,
-        chart_options=_map_labs,
+        required=("departement",), chart_options=_map_labs,
         attachments=lambda p: {"departements.geojson": departements_geojson(p)},
         dims=(("home_departement", "partition"),),
     ),
@@ -165,7 +168,7 @@ FIGURES: tuple[Figure, ...] = (
         # Counts only: a share of the year's persons would need that year's persons, which no
         # table publishes (a share must come from published counts).
         lambda s, _: exposure.category_by_year(s).select("category", "year", COUNT),
-        ("category", "year"), charts.category_year_chart,
+        ("category", "year"), charts.category_year_chart, required=("year",),
         dims=(("category", "flag"), ("year", "cover")),
     ),
     Figure(
@@ -197,12 +200,14 @@ EXTRAS: tuple[Figure, ...] = (
     Figure(
         "mentions_par_annee", text("figure.mentions_by_year"),
         lambda s, _: exposure.health_mentions(s, by="year"), ("mention", "year"),
-        charts.health_mentions_chart, dims=(("mention", "flag"), ("year", "cover")),
+        charts.health_mentions_chart, required=("year",),
+        dims=(("mention", "flag"), ("year", "cover")),
     ),
     Figure(
         "mentions_par_laboratoire", text("figure.mentions_by_lab"),
         lambda s, _: exposure.health_mentions(s, by="lab"), ("mention", "lab"),
-        charts.health_mentions_chart, dims=(("mention", "flag"), ("lab", "cover")),
+        charts.health_mentions_chart, required=("lab",),
+        dims=(("mention", "flag"), ("lab", "cover")),
     ),
 )  # fmt: skip
 
@@ -221,6 +226,8 @@ __all__ = [
     "DEPARTEMENTS_FIGURE",
     "EXTRAS",
     "FIGURES",
+    "LAB_WINDOWS",
+    "TIMELINE_FIGURE",
     "Figure",
     "FigureInputs",
     "departements_geojson",

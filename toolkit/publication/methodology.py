@@ -23,6 +23,18 @@ SENSITIVE_CATEGORIES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PublishedCount:
+    """A count of persons as a bundle publishes it: its value, or hidden with its marker."""
+
+    #: The published value (None when hidden).
+    value: int | None
+    hidden: bool = False
+    #: Hidden under the "secret" marker (some cell of its table hides another): it may then be
+    #: any number, and the note says no more than that.
+    secret: bool = False
+
+
 @dataclass
 class NoteFacts:
     """The figures the note quotes (all counts, no personal data)."""
@@ -50,6 +62,13 @@ class NoteFacts:
     synthetic: bool = False
     #: Figures not published, each with its reason in brackets, in French.
     left_out: Sequence[str] = field(default_factory=list)
+    #: The persons of the records without a lab, and of those without a usable sample date, as
+    #: the published tables give them (their cell of unknown lab, of unknown month); None when
+    #: no such cell is published.
+    without_lab: PublishedCount | None = None
+    without_sample_date: PublishedCount | None = None
+    #: The tables of earlier releases of the same file this one was protected with.
+    earlier_tables: int = 0
 
 
 #: What the note writes for a figure it does not know (a month or a share missing).
@@ -74,13 +93,52 @@ def _shares(shares: Sequence[tuple[str, float]]) -> str:
     return enumeration(parts) if parts else text("note.sensitive_none")
 
 
+def _persons(count: PublishedCount, k: int) -> str:
+    """ "1 234 personnes", "moins de 11 personnes", or that the number is kept secret."""
+    if count.hidden:
+        return text("note.persons_secret") if count.secret else text("note.persons_fewer", k=k)
+    value = count.value or 0
+    return plural("note.persons", value, n=number(value))
+
+
+def _file_sentence(f: NoteFacts) -> str:
+    """What the file is: rows, persons, labs and period (the last two only when known)."""
+    known = f.first_month is not None and f.last_month is not None
+    if f.labs >= 2 and known:
+        return text(
+            "note.file", rows=number(f.rows), persons=number(f.persons), labs=f.labs,
+            first_month=_month(f.first_month), last_month=_month(f.last_month),
+        )  # fmt: skip
+    labs = plural("note.file_labs", f.labs, labs=f.labs) if f.labs else ""
+    period = text(
+        "note.file_period", first_month=_month(f.first_month), last_month=_month(f.last_month)
+    ) if known else ""  # fmt: skip
+    return text("note.file_start", rows=number(f.rows), persons=number(f.persons), labs=labs,
+                period=period)  # fmt: skip
+
+
+def _missing(f: NoteFacts) -> list[str]:
+    """What the file does not say: no lab or no usable date anywhere, or on some records (with
+    the persons concerned as published, never a count below k)."""
+    said = []
+    if f.labs == 0:
+        said.append(text("note.no_lab"))
+    elif f.without_lab is not None and (f.without_lab.hidden or f.without_lab.value):
+        said.append(text("note.missing_lab", persons=_persons(f.without_lab, f.k)))
+    if f.first_month is None:
+        said.append(text("note.no_sample_date"))
+    elif f.without_sample_date is not None and (
+        f.without_sample_date.hidden or f.without_sample_date.value
+    ):
+        said.append(text("note.missing_sample_date",
+                         persons=_persons(f.without_sample_date, f.k)))  # fmt: skip
+    return said
+
+
 def methodology_note(facts: NoteFacts) -> str:
     """The note as Markdown: short paragraphs of French prose, ready for the article's box."""
     f = facts
-    file_par = [text(
-        "note.file", rows=number(f.rows), persons=number(f.persons), labs=f.labs,
-        first_month=_month(f.first_month), last_month=_month(f.last_month),
-    )]  # fmt: skip
+    file_par = [_file_sentence(f)]
     if f.quarantined is not None:
         if f.quarantined == 0:
             file_par.append(text("note.quarantined_none"))
@@ -88,12 +146,13 @@ def methodology_note(facts: NoteFacts) -> str:
             file_par.append(
                 plural("note.quarantined", f.quarantined, quarantined=number(f.quarantined))
             )
+    file_par += _missing(f)
     if f.synthetic:
         file_par.append(text("note.synthetic"))
-    located = UNKNOWN if f.located_share is None else _share(f.located_share)
     counted = [
         text("note.counted_persons"),
-        text("note.counted_place", located=located),
+        text("note.counted_place_unknown") if f.located_share is None
+        else text("note.counted_place", located=_share(f.located_share)),
         text("note.counted_categories", sensitive_shares=_shares(f.sensitive_shares)),
         text("note.counted_mentions"),
     ]
@@ -115,6 +174,10 @@ def methodology_note(facts: NoteFacts) -> str:
         masked.append(text("note.masked_dp", epsilon=decimal(f.epsilon),
                            spent=decimal(f.epsilon_spent or f.epsilon)))  # fmt: skip
     limits = [
+        text("note.limits_releases"),
+        *([text("note.limits_earlier", tables=plural("note.limits_earlier_tables",
+                                                     f.earlier_tables, n=number(f.earlier_tables)))]
+          if f.earlier_tables else []),
         text("note.limits_linking"),
         text("note.limits_place"),
         text("note.limits_mentions"),

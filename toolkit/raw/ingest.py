@@ -23,7 +23,12 @@ How (and why this way):
    once, there, and kept in memory: every later stage reads them without parsing again.
 
 The quarantine and interim copies hold raw personal data: they are written only under
-``data/interim/`` (or the caller's ``interim_dir``), and nothing here prints a cell value.
+``data/interim/`` (or the caller's ``interim_dir``), private (0600) from their creation, and
+deleted when the reading ends (``Ingested.close``, the end of a ``toolkit.shared.scratch``
+session, or the end of the process; the quarantine stays only if asked for with
+``keep_quarantine``); nothing here prints a cell value. An archive is inflated in a stream with
+limits on its size and ratio (``max_inflated_bytes``, ``max_ratio``): a bomb is refused as it
+inflates, not after.
 """
 
 from __future__ import annotations
@@ -43,13 +48,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 import polars as pl
 from tqdm import tqdm
 
-from toolkit.shared import paths
+from toolkit.shared import paths, scratch
 from toolkit.shared.errors import InputError, ToolkitError
 
 #: Delimiters tried when sniffing, in order of preference on a tie (French exports favour ``;``).
@@ -75,6 +80,21 @@ _SAMPLE = 1 << 20  # bytes used to sniff delimiter and header
 #: the file again each (three parses at 491,840 rows cost more than the bare read itself).
 #: Larger files stay scanned lazily and are streamed by every stage, in bounded memory.
 IN_MEMORY_BYTES = 256 << 20
+#: An archive member may inflate to at most this many bytes (``max_inflated_bytes``; the command
+#: line's ``--max-inflated``): five times a 33 M-row leak of 13 GB.
+MAX_INFLATED_BYTES = 64 << 30
+#: ... nor to more than this many times its compressed size (``max_ratio``; ``--max-ratio``),
+#: once it has inflated past ``RATIO_FLOOR``: delimited text compresses 4 to 20 times, a bomb
+#: (zeros, one line repeated) about 1,000 times. Small archives are never refused for their ratio.
+MAX_RATIO = 100.0
+RATIO_FLOOR = 64 << 20
+#: The names of the copies this module writes in its interim folder (``purge`` finds them):
+#: ``<file>-<sha256 prefix>[.<pid>].extracted|utf8.csv|clean.csv|quarantine.csv`` and the
+#: unfinished ``<file>.<pid>.utf8.partial``.
+COPY_NAMES = re.compile(
+    r"^.+-[0-9a-f]{12}(\.\d+)?\.(extracted|utf8\.csv|clean\.csv|quarantine\.csv)$"
+    r"|^.+\.\d+\.utf8\.partial$"
+)
 # A byte that never occurs in the file splits it into physical lines with Polars' reader.
 _SENTINELS = (b"\x1f", b"\x1e", b"\x1d", b"\x1c", b"\x01", b"\x02")
 # cp1252 leaves these five bytes undefined: a file holding them is latin-1 (or broken).
@@ -84,7 +104,13 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 @dataclass
 class Ingested:
-    """A leak read as text: lazy frame of the good records plus the row accounting."""
+    """A leak read as text: lazy frame of the good records plus the row accounting.
+
+    The copies written to read it (an archive's member, a UTF-8 copy, a clean copy, the
+    quarantine) are deleted by :meth:`close`, at the end of a ``with`` block, at the end of the
+    ``toolkit.shared.scratch`` session it was read in, or when the process exits, whichever
+    comes first; ``frame`` may scan them until then.
+    """
 
     path: Path
     member: str | None
@@ -102,6 +128,8 @@ class Ingested:
     source_path: Path = field(default=Path(), repr=False)
     #: Whether ``frame`` holds the records in memory (parsed once) rather than scanning a file.
     in_memory: bool = False
+    #: The copies still on disk that :meth:`close` deletes (a kept quarantine is not one).
+    copies: list[Path] = field(default_factory=list, repr=False)
 
     def describe(self) -> dict:
         """Counts and file facts for reports (JSON-ready): never a cell value."""
@@ -121,6 +149,70 @@ class Ingested:
             "columns": list(self.columns),
         }
 
+    def close(self) -> None:
+        """Delete the copies of the leak written to read it (``frame`` may no longer scan them
+        unless it was read in memory). Closing twice is harmless."""
+        for path in reversed(self.copies):
+            scratch.discard(path)
+        self.copies.clear()
+
+    def __enter__(self) -> Ingested:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a workflow passes on to :func:`read_leak` from the user: archive limits, quarantine."""
+
+    max_inflated_bytes: int | None = MAX_INFLATED_BYTES
+    max_ratio: float | None = MAX_RATIO
+    keep_quarantine: bool = False
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`read_leak`."""
+        return {
+            "max_inflated_bytes": self.max_inflated_bytes,
+            "max_ratio": self.max_ratio,
+            "keep_quarantine": self.keep_quarantine,
+        }
+
+
+class _Copies:
+    """The copies one reading writes: private, tracked, and all deleted if the reading fails."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.paths: list[Path] = []
+
+    def name(self, stem: str, suffix: str) -> Path:
+        """``<stem>.<suffix>`` in the interim folder, or ``<stem>.<pid>.<suffix>`` if taken (by
+        another command reading the same leak, which will delete it when it ends)."""
+        plain = self.work / f"{stem}.{suffix}"
+        return plain if not os.path.lexists(plain) else self.work / f"{stem}.{os.getpid()}.{suffix}"
+
+    def open(self, path: Path, mode: str = "wb", **text: Any) -> IO[Any]:
+        handle = scratch.open_private(path, mode, **text)
+        self.paths.append(scratch.track(path))
+        return handle
+
+    def rename(self, old: Path, new: Path) -> Path:
+        old.replace(new)
+        scratch.forget(old)
+        self.paths = [p for p in self.paths if p != old]
+        self.paths.append(scratch.track(new))
+        return new
+
+    def discard(self, path: Path) -> None:
+        scratch.discard(path)
+        self.paths = [p for p in self.paths if p != path]
+
+    def keep(self, path: Path) -> None:
+        scratch.forget(path)
+        self.paths = [p for p in self.paths if p != path]
+
 
 def read_leak(
     path: str | Path,
@@ -131,15 +223,22 @@ def read_leak(
     has_header: bool | None = None,
     interim_dir: str | Path | None = None,
     in_memory: bool | None = None,
+    max_inflated_bytes: int | None = MAX_INFLATED_BYTES,
+    max_ratio: float | None = MAX_RATIO,
+    keep_quarantine: bool = False,
     progress: bool = False,
 ) -> Ingested:
     """Read a leaked delimited file (plain, .zip or .gz) as all-text, with row accounting.
 
     ``member`` names the file to read inside a zip; ``encoding``, ``delimiter`` and
     ``has_header`` override detection; ``interim_dir`` (default ``data/interim/ingest``) receives
-    transcoded copies and the quarantine file. ``in_memory`` parses the records once and keeps
-    them in memory (default: when the text is at most ``IN_MEMORY_BYTES``); otherwise ``frame``
-    scans the file lazily. Raises :class:`InputError` on unusable input.
+    the copies that must be written (private, deleted by ``Ingested.close`` or at the end of
+    the session or process; the quarantine file is kept if ``keep_quarantine``).
+    ``in_memory`` parses the records once and keeps them in memory (default: when the text is
+    at most ``IN_MEMORY_BYTES``); otherwise ``frame`` scans a file lazily. An archive member
+    that inflates past ``max_inflated_bytes``, or past ``max_ratio`` times its compressed size
+    (beyond ``RATIO_FLOOR``), is refused while it inflates (None: no limit). Raises
+    :class:`InputError` on unusable input, and then leaves no copy behind.
     """
     path = Path(path)
     if not path.exists():
@@ -150,11 +249,36 @@ def read_leak(
         raise InputError(f"the delimiter must be one character, got {len(delimiter)}", path)
     if encoding is not None:
         encoding = _codec_name(encoding, path)
-    work = Path(interim_dir) if interim_dir is not None else paths.INTERIM / "ingest"
+    copies = _Copies(Path(interim_dir) if interim_dir is not None else paths.INTERIM / "ingest")
+    try:
+        return _read(
+            path, copies, member=member, encoding=encoding, delimiter=delimiter,
+            has_header=has_header, in_memory=in_memory, limits=(max_inflated_bytes, max_ratio),
+            keep_quarantine=keep_quarantine, progress=progress,
+        )  # fmt: skip
+    except BaseException:
+        for copy in reversed(copies.paths):
+            scratch.discard(copy)
+        raise
 
+
+def _read(
+    path: Path,
+    copies: _Copies,
+    *,
+    member: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    has_header: bool | None,
+    in_memory: bool | None,
+    limits: tuple[int | None, float | None],
+    keep_quarantine: bool,
+    progress: bool,
+) -> Ingested:
     kind = _archive_kind(path)
     if kind is None and member is not None:
         raise InputError("member= is only for .zip archives", path)
+    text_source: Path | bytes
     if kind is None:
         text_source = path
         probe = _probe(path, path, progress, encoding=encoding, sha=True)
@@ -162,11 +286,13 @@ def read_leak(
         single_byte = sha256 is None
     else:
         sha256 = _sha256(path, progress)
-        work.mkdir(parents=True, exist_ok=True)
-        text_source = work / f"{path.name}-{sha256[:12]}.extracted"
+        # Held in memory when small enough to be read in memory: no copy on disk at all.
+        memory = -1 if in_memory is False else None if in_memory else IN_MEMORY_BYTES
         try:
-            with _ArchiveMember(path, kind, member) as (raw, member):
-                _copy(raw, text_source, progress, "extracting")
+            with _ArchiveMember(path, kind, member, *limits) as inside:
+                member = inside.name
+                target = copies.name(f"{path.name}-{sha256[:12]}", "extracted")
+                text_source = _extract(inside, target, copies, memory, progress)
         except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile):
             raise InputError(f"the {kind} archive is damaged or truncated", path) from None
         except RuntimeError:  # zipfile's way of saying the member is encrypted
@@ -176,35 +302,28 @@ def read_leak(
 
     detected, lossy, sentinel = probe.encoding, probe.lossy, probe.sentinel
     if in_memory is None:
-        in_memory = text_source.stat().st_size <= IN_MEMORY_BYTES
+        in_memory = _size(text_source) <= IN_MEMORY_BYTES
     utf8: Path | bytes
     if detected in ("utf-8", "utf-8-sig") and not probe.cr_only:
         utf8 = text_source
     else:
-        work.mkdir(parents=True, exist_ok=True)
         # A small file is transcoded in memory: no UTF-8 copy of raw personal data on disk. A
         # large one is named after the input's sha256 once known (hashed while transcoded).
-        partial = work / f"{path.name}.{os.getpid()}.utf8.partial"
-        try:
-            with io.BytesIO() if in_memory else partial.open("w+b") as out:
-                if single_byte:
-                    detected, sha, sentinel = _transcode_single_byte(
-                        text_source, out, progress, probe.cr_only, hash_input=kind is None
-                    )
-                    sha256 = sha or sha256
-                    lossy = False
-                else:
-                    lossy, sentinel = _transcode(
-                        text_source, out, detected, progress, probe.cr_only
-                    )
-                utf8 = out.getvalue() if isinstance(out, io.BytesIO) else partial
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        partial = copies.work / f"{path.name}.{os.getpid()}.utf8.partial"
+        with io.BytesIO() if in_memory else copies.open(partial, "w+b") as out:
+            if single_byte:
+                detected, sha, sentinel = _transcode_single_byte(
+                    text_source, out, progress, probe.cr_only, hash_input=kind is None
+                )
+                sha256 = sha or sha256
+                lossy = False
+            else:
+                lossy, sentinel = _transcode(text_source, out, detected, progress, probe.cr_only)
+            utf8 = out.getvalue() if isinstance(out, io.BytesIO) else partial
         if isinstance(utf8, Path):
-            utf8 = utf8.replace(work / f"{path.name}-{sha256[:12]}.utf8.csv")
-        if kind is not None:
-            text_source.unlink()
+            utf8 = copies.rename(utf8, copies.name(f"{path.name}-{sha256[:12]}", "utf8.csv"))
+        if kind is not None and isinstance(text_source, Path):
+            copies.discard(text_source)
     stem = f"{path.name}-{sha256[:12]}"
     if sentinel is None:
         raise InputError("does not look like a text file (binary content)", path)
@@ -226,15 +345,17 @@ def read_leak(
         header_records=1 if has_header else 0,
         lossy=lossy,
         sentinel=sentinel,
-        quarantine=work / f"{stem}.quarantine.csv",
-        clean=work / f"{stem}.clean.csv",
+        quarantine=copies.name(stem, "quarantine.csv"),
+        # The clean copy of a file read in memory stays in memory.
+        clean=None if in_memory else copies.name(stem, "clean.csv"),
+        copies=copies,
         progress=progress,
         shown=path,
     )
     if account.rows_read == 0:
         raise InputError("has a header but no data rows", path)
 
-    source = account.clean_path or utf8
+    source = account.clean if account.clean is not None else utf8
     options = {
         "has_header": False,
         "skip_rows": 1 if has_header else 0,
@@ -249,6 +370,13 @@ def read_leak(
         frame = _parsed(lambda: pl.scan_csv(source, **options).collect(), path)
     else:
         frame = pl.scan_csv(source, **options)
+    if in_memory:
+        # The records are in memory now: no copy of them needs to stay on disk.
+        for copy in list(copies.paths):
+            if copy != account.quarantine_path:
+                copies.discard(copy)
+    if keep_quarantine and account.quarantine_path is not None:
+        copies.keep(account.quarantine_path)
     return Ingested(
         path=path,
         member=member,
@@ -263,9 +391,14 @@ def read_leak(
         quarantine_path=account.quarantine_path,
         sha256=sha256,
         has_header=has_header,
-        source_path=source if isinstance(source, Path) else path,
+        source_path=source if isinstance(source, Path) and source.exists() else path,
         in_memory=bool(in_memory),
+        copies=list(copies.paths),
     )
+
+
+def _size(source: Path | bytes) -> int:
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
 
 
 def _parsed(read: Callable[[], pl.DataFrame], shown: Path) -> pl.LazyFrame:
@@ -293,17 +426,32 @@ def _archive_kind(path: Path) -> str | None:
 
 
 class _ArchiveMember:
-    """Context manager yielding (binary stream, member name) of the delimited file inside."""
+    """Context manager giving the delimited file inside an archive, with its inflation limits."""
 
-    def __init__(self, path: Path, kind: str, member: str | None):
+    def __init__(
+        self, path: Path, kind: str, member: str | None, max_bytes: int | None,
+        max_ratio: float | None,
+    ):  # fmt: skip
         self.path, self.kind, self.member = path, kind, member
+        self.max_bytes, self.max_ratio = max_bytes, max_ratio
         self._closers: list = []
 
-    def __enter__(self) -> tuple[BinaryIO, str | None]:
+    def __enter__(self) -> _Member:
+        try:
+            return self._open()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _open(self) -> _Member:
         if self.kind == "gz":
-            stream = gzip.open(self.path, "rb")
+            stream = gzip.open(self.path, "rb")  # noqa: SIM115 - closed by __exit__
             self._closers.append(stream)
-            return stream, None
+            # A gzip stream does not tell its size reliably (modulo 4 GiB, and per member):
+            # only what it inflates to, counted as it goes, can be checked.
+            inflation = _Inflation(self.path, "the gzip content", self.path.stat().st_size,
+                                   self.max_bytes, self.max_ratio)  # fmt: skip
+            return _Member(stream, None, inflation, None)
         try:
             archive = zipfile.ZipFile(self.path)
         except zipfile.BadZipFile:
@@ -312,13 +460,103 @@ class _ArchiveMember:
         name = self.member or _pick_member(archive, self.path)
         if name not in archive.namelist():
             raise InputError(f"the archive has no member named {name!r}", self.path)
+        info = archive.getinfo(name)
+        inflation = _Inflation(self.path, f"member {name!r}", info.compress_size,
+                               self.max_bytes, self.max_ratio)  # fmt: skip
+        # Refused on its declared size before a byte is inflated (zipfile never inflates past
+        # the declared size: a member that lies fails its CRC, as damaged).
+        inflation.check(info.file_size, declared=True)
         stream = archive.open(name)
         self._closers.append(stream)
-        return stream, name
+        return _Member(stream, name, inflation, info.file_size)
 
     def __exit__(self, *exc: object) -> None:
         for closer in reversed(self._closers):
             closer.close()
+        self._closers.clear()
+
+
+@dataclass
+class _Inflation:
+    """How far an archive member may inflate: at most ``max_bytes``, and at most ``max_ratio``
+    times its compressed size once past ``RATIO_FLOOR`` (None: no such limit)."""
+
+    path: Path
+    what: str  # "member 'x.csv'" or "the gzip content"
+    compressed: int
+    max_bytes: int | None
+    max_ratio: float | None
+
+    def check(self, inflated: int, *, declared: bool = False) -> None:
+        """Raise :class:`InputError` (one line) if ``inflated`` bytes are past a limit."""
+        ratio = inflated / max(self.compressed, 1)
+        size = (f"declares {_bytes_text(inflated)} inflated" if declared
+                else f"inflates to more than {_bytes_text(inflated)}")  # fmt: skip
+        of = f"{ratio:,.0f} times its compressed size of {_bytes_text(self.compressed)}"
+        if self.max_bytes is not None and inflated > self.max_bytes:
+            raise InputError(
+                f"{self.what} {size} ({of}), past the limit of {_bytes_text(self.max_bytes)}: "
+                "refused; raise the limit with --max-inflated (max_inflated_bytes= in Python)",
+                self.path,
+            )
+        if self.max_ratio is not None and inflated > RATIO_FLOOR and ratio > self.max_ratio:
+            raise InputError(
+                f"{self.what} {size}, {of}, past the limit of {self.max_ratio:g} times: refused "
+                "as a possible archive bomb; raise the limit with --max-ratio (max_ratio= in "
+                "Python)",
+                self.path,
+            )
+
+
+@dataclass
+class _Member:
+    stream: BinaryIO
+    name: str | None
+    inflation: _Inflation
+    declared: int | None  # the inflated size a zip declares; None for a gzip
+
+
+def _bytes_text(n: int) -> str:
+    """A size in binary units, for messages: ``1.0 GiB``, ``3.6 MiB``, ``512 B``."""
+    if n < 1024:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def _extract(
+    inside: _Member, target: Path, copies: _Copies, memory: int | None, progress: bool
+) -> Path | bytes:
+    """The member inflated, in a stream checked against its limits as it goes: kept in memory
+    up to ``memory`` bytes (None: any size; -1: never), else written to the private ``target``.
+    """
+    if memory is not None and inside.declared is not None and inside.declared > memory:
+        memory = -1  # a zip says beforehand that it will not fit
+    held: list[bytes] = []
+    out: IO[Any] | None = None
+    size = 0
+    try:
+        with _bar(None, progress, "extracting") as bar:
+            while chunk := inside.stream.read(_CHUNK):
+                size += len(chunk)
+                inside.inflation.check(size)
+                bar.update(len(chunk))
+                if out is None and (memory is None or size <= memory):
+                    held.append(chunk)
+                    continue
+                if out is None:
+                    out = copies.open(target)
+                    out.writelines(held)
+                    held.clear()
+                out.write(chunk)
+    finally:
+        if out is not None:
+            out.close()
+    return target if out is not None else b"".join(held)
 
 
 def _pick_member(archive: zipfile.ZipFile, path: Path) -> str:
@@ -347,13 +585,6 @@ def _member_is_delimited(archive: zipfile.ZipFile, name: str) -> bool:
     return any(d in text for d in DELIMITERS)
 
 
-def _copy(raw: BinaryIO, target: Path, progress: bool, what: str) -> None:
-    with target.open("wb") as out, _bar(None, progress, what) as bar:
-        while chunk := raw.read(_CHUNK):
-            out.write(chunk)
-            bar.update(len(chunk))
-
-
 # --- encoding -------------------------------------------------------------------------------
 
 
@@ -374,8 +605,9 @@ def _sha256(path: Path, progress: bool) -> str:
     return digest.hexdigest()
 
 
-def _chunks(path: Path, progress: bool, what: str) -> Iterator[bytes]:
-    with path.open("rb") as fh, _bar(path.stat().st_size, progress, what) as bar:
+def _chunks(source: Path | bytes, progress: bool, what: str) -> Iterator[bytes]:
+    """The bytes of a file, or of a member held in memory, ``_CHUNK`` at a time."""
+    with _open(source) as fh, _bar(_size(source), progress, what) as bar:
         while chunk := fh.read(_CHUNK):
             bar.update(len(chunk))
             yield chunk
@@ -421,9 +653,11 @@ class _Sentinels:
         return next((s.decode() for s, seen in self.present.items() if not seen), None)
 
 
-def _probe(source: Path, shown: Path, progress: bool, *, encoding: str | None, sha: bool) -> _Probe:
+def _probe(
+    source: Path | bytes, shown: Path, progress: bool, *, encoding: str | None, sha: bool
+) -> _Probe:
     """One pass over the bytes: sha256, encoding (BOM, strict UTF-8, cp1252 vs latin-1)."""
-    with source.open("rb") as fh:
+    with _open(source) as fh:
         head = fh.read(_SAMPLE)
     if not head.strip(b"\r\n\t \xef\xbb\xbf\xff\xfe\x00"):
         raise InputError("is empty", shown)
@@ -510,7 +744,7 @@ def _encoding_from_head(head: bytes, shown: Path) -> str:
 
 
 def _transcode(
-    source: Path,
+    source: Path | bytes,
     out: BinaryIO,
     encoding: str,
     progress: bool,
@@ -546,7 +780,7 @@ def _transcode(
 
 
 def _transcode_single_byte(
-    source: Path, out: BinaryIO, progress: bool, cr_only: bool, *, hash_input: bool
+    source: Path | bytes, out: BinaryIO, progress: bool, cr_only: bool, *, hash_input: bool
 ) -> tuple[str, str | None, str | None]:
     """Transcode a single-byte file to UTF-8 in one pass that also hashes and checks it.
 
@@ -673,7 +907,7 @@ class _Account:
     rows_read: int
     reasons: Counter[str]
     quarantine_path: Path | None
-    clean_path: Path | None
+    clean: Path | bytes | None  # the records without the bad ones, if any was bad
 
 
 def _account(
@@ -685,11 +919,16 @@ def _account(
     lossy: bool,
     sentinel: str,
     quarantine: Path,
-    clean: Path,
+    clean: Path | None,
+    copies: _Copies,
     progress: bool,
     shown: Path,
 ) -> _Account:
-    """Split the file into records, classify each, quarantine the bad ones; count everything."""
+    """Split the file into records, classify each, quarantine the bad ones; count everything.
+
+    The quarantine and the clean copy (``clean``; None: in memory) are written only if some
+    record is bad, as private copies in ``copies``.
+    """
     reasons: Counter[str] = Counter()
     records_seen = 0
     line_offset = 0  # physical lines before the current block
@@ -731,11 +970,10 @@ def _account(
                 bad = [b for b in result.bad if b.record >= first]
                 records_seen += result.records - first
                 if bad and clean_file is None:
-                    quarantine.parent.mkdir(parents=True, exist_ok=True)
-                    q_file = quarantine.open("w", encoding="utf-8", newline="")
+                    q_file = copies.open(quarantine, "w", encoding="utf-8", newline="")
                     q_writer = csv.writer(q_file)
                     q_writer.writerow(["line", "reason", "raw"])
-                    clean_file = clean.open("wb")
+                    clean_file = io.BytesIO() if clean is None else copies.open(clean)
                     with _open(utf8) as src:
                         _copy_prefix(src, clean_file, byte_offset)
                 kept = 0
@@ -755,6 +993,7 @@ def _account(
                     clean_file.write(block[kept:])
                 line_offset += result.lines
                 byte_offset += len(block)
+        kept_clean = clean_file.getvalue() if isinstance(clean_file, io.BytesIO) else clean
     finally:
         for fh in (q_file, clean_file):
             if fh is not None:
@@ -763,7 +1002,7 @@ def _account(
         rows_read=records_seen,
         reasons=reasons,
         quarantine_path=quarantine if clean_file is not None else None,
-        clean_path=clean if clean_file is not None else None,
+        clean=kept_clean if clean_file is not None else None,
     )
 
 
@@ -948,4 +1187,15 @@ def _bar(total: int | None, progress: bool, what: str) -> tqdm:
     )
 
 
-__all__ = ["DELIMITERS", "IN_MEMORY_BYTES", "REASONS", "Ingested", "read_leak"]
+__all__ = [
+    "COPY_NAMES",
+    "DELIMITERS",
+    "IN_MEMORY_BYTES",
+    "MAX_INFLATED_BYTES",
+    "MAX_RATIO",
+    "RATIO_FLOOR",
+    "REASONS",
+    "Ingested",
+    "ReadOptions",
+    "read_leak",
+]

@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 RAW = DATA / "raw"
-INTERIM = DATA / "interim"
+#: Copies of leaks, quarantines and safe tables (personal data, git-ignored; see
+#: ``toolkit.shared.scratch``). ``TOOLKIT_INTERIM_DIR`` puts them elsewhere (an encrypted volume).
+INTERIM = Path(os.environ.get("TOOLKIT_INTERIM_DIR") or DATA / "interim")
 PROCESSED = DATA / "processed"
 FIGURES = ROOT / "figures"
 

@@ -98,6 +98,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "chart.lab_persons": {"fr": "Personnes par laboratoire", "en": "People per laboratory"},
     "chart.unknown": {"fr": "inconnue", "en": "unknown"},
     "chart.not_located": {"fr": "Non localisé", "en": "Not located"},
+    "chart.unknown_lab": {"fr": "Laboratoire inconnu", "en": "Unknown laboratory"},
     "chart.health_mention": {"fr": "Mention de santé", "en": "Health mention"},
     # --- the timeline ----------------------------------------------------------------------------
     "chart.timeline.title": {
@@ -371,6 +372,45 @@ TEXTS: dict[str, dict[str, Template]] = {
         "en": "Selection: {persons} persons, {records} records.",
     },
     "explorer.small": {"fr": "moins de {k}", "en": "fewer than {k}"},
+    "explorer.no_chart": {
+        "fr": "Pas de graphique pour cette sélection : {reason}",
+        "en": "No chart for this selection: {reason}",
+    },
+    "explorer.why.no_dates": {
+        "fr": "le fichier ne donne aucune date de prélèvement exploitable.",
+        "en": "the file gives no usable sample date.",
+    },
+    "explorer.why.no_data": {
+        "fr": "le fichier ne contient pas les données qu'il faut pour le dessiner.",
+        "en": "the file does not hold the data it needs.",
+    },
+    # --- the notebooks, when a cell cannot run on the file analysed (French only) ---------------
+    "notebook.no_chart": {
+        "fr": (
+            "Pas de graphique ici : ce fichier ne contient pas les données qu'il faut pour le "
+            "dessiner ({reason})."
+        ),
+    },
+    "notebook.not_published": {"fr": "Rien n'a été publié à partir de ce fichier : {reason}."},
+    "notebook.not_exported": {"fr": "Rien n'a été exporté : {reason}."},
+    "notebook.no_note": {"fr": "Pas de note de méthodologie : aucun dossier n'a été publié."},
+    "notebook.no_lab_located": {
+        "fr": (
+            "Aucun laboratoire du fichier n'a pu être situé (pas de registre des laboratoires, ou "
+            "aucun de ses laboratoires n'y figure) : la carte montre les résidences seules."
+        ),
+    },
+    # --- the verification report (French only) --------------------------------------------------
+    "verify.gaps_heading": {"fr": "Valeurs manquantes ou illisibles"},
+    "verify.gaps.rows_without_lab": {"fr": "lignes sans laboratoire : {n}"},
+    "verify.gaps.rows_without_sample_date": {
+        "fr": "lignes sans date de prélèvement exploitable : {n}",
+    },
+    "verify.gaps.rows_without_sex": {"fr": "lignes sans sexe reconnu (colonne du sexe) : {n}"},
+    "verify.gaps.rows_without_residence": {
+        "fr": "lignes sans code postal de résidence exploitable : {n}",
+    },
+    "verify.gaps_not_found": {"fr": "colonnes introuvables : {categories}"},
     # --- the published CSV (French only) ---------------------------------------------------------
     "csv.header.month": {"fr": "Mois"},
     "csv.header.lab": {"fr": "Laboratoire"},
@@ -435,6 +475,45 @@ TEXTS: dict[str, dict[str, Template]] = {
             "médicale, pour des prélèvements effectués entre {first_month} et {last_month}."
         ),
     },
+    # The same sentence when the labs or the period are not known (no lab, no usable date).
+    "note.file_start": {
+        "fr": (
+            "Les chiffres publiés ici proviennent d'un fichier de {rows} lignes ayant fuité, qui "
+            "décrit {persons} personnes distinctes{labs}{period}."
+        ),
+    },
+    "note.file_labs": {
+        "fr": (
+            ", patientes d'un laboratoire de biologie médicale",
+            ", patientes de {labs} laboratoires de biologie médicale",
+        ),
+    },
+    "note.file_period": {
+        "fr": ", pour des prélèvements effectués entre {first_month} et {last_month}",
+    },
+    "note.no_lab": {"fr": "Aucune ligne du fichier n'indique de laboratoire reconnaissable."},
+    "note.no_sample_date": {
+        "fr": (
+            "Aucune ligne du fichier n'a de date de prélèvement exploitable : la période des "
+            "prélèvements n'est pas connue."
+        ),
+    },
+    "note.missing_lab": {
+        "fr": (
+            "Sur certaines lignes, le laboratoire manque ou n'est pas reconnaissable : elles "
+            "concernent {persons}, comptées à part (laboratoire inconnu)."
+        ),
+    },
+    "note.missing_sample_date": {
+        "fr": (
+            "Sur certaines lignes, la date de prélèvement manque ou est illisible : elles "
+            "concernent {persons}, comptées à part (mois inconnu) dans la chronologie."
+        ),
+    },
+    # A published count of persons, or what its hidden cell says of it.
+    "note.persons": {"fr": ("{n} personne", "{n} personnes")},
+    "note.persons_fewer": {"fr": "moins de {k} personnes"},
+    "note.persons_secret": {"fr": "un nombre de personnes couvert par le secret statistique"},
     "note.quarantined_none": {"fr": "Toutes les lignes du fichier ont pu être lues."},
     "note.quarantined": {
         "fr": (
@@ -464,6 +543,14 @@ TEXTS: dict[str, dict[str, Template]] = {
             "du dernier prélèvement de la personne. La résidence est rattachée à une commune, puis "
             "à un département, à partir du code postal et du nom de la commune, jamais de "
             "l'adresse précise : {located} des personnes ont ainsi pu être situées."
+        ),
+    },
+    "note.counted_place_unknown": {
+        "fr": (
+            "Le lieu de résidence, l'âge (par tranche de cinq ans) et le sexe retenus sont ceux "
+            "du dernier prélèvement de la personne. La résidence est rattachée à une commune, puis "
+            "à un département, à partir du code postal et du nom de la commune, jamais de "
+            "l'adresse précise."
         ),
     },
     "note.counted_categories": {
@@ -547,6 +634,23 @@ TEXTS: dict[str, dict[str, Template]] = {
         ),
     },
     "note.limits_heading": {"fr": "**Les limites.**"},
+    "note.limits_releases": {
+        "fr": (
+            "Ces protections tiennent compte de tout ce qui a déjà été publié avec cet outil à "
+            "partir de ce fichier et de la même clé (un registre des publications est tenu à "
+            "côté de la clé) ; elles ne peuvent rien contre des chiffres publiés par d'autres "
+            "à partir d'une autre copie, ni contre ce qu'un lecteur sait déjà d'une personne."
+        ),
+    },
+    "note.limits_earlier": {
+        "fr": (
+            "Ce dossier a été protégé conjointement avec {tables} auparavant à partir de ce "
+            "fichier."
+        ),
+    },
+    "note.limits_earlier_tables": {
+        "fr": ("{n} tableau publié", "{n} tableaux publiés"),
+    },
     "note.limits_linking": {
         "fr": (
             "Le décompte des personnes dépend de la qualité du fichier : une faute de frappe dans "

@@ -122,6 +122,16 @@ def departement_labels(codes: list[str]) -> dict[str, str]:
     return labels
 
 
+def nothing_to_draw(chart: str, why: str) -> InputError:
+    """The error a builder raises when no row of its table can be drawn."""
+    return InputError(f"the {chart} chart has nothing to draw: {why}")
+
+
+def _named_labs(column: str, lang: Lang) -> pl.Expr:
+    """Lab codes, the records whose lab the file does not give under "Laboratoire inconnu"."""
+    return pl.col(column).fill_null(text("chart.unknown_lab", lang))
+
+
 def _suppressed_runs(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
     """Consecutive suppressed months merged into one band each, with one marker per band."""
     keys = [by] if by else []
@@ -157,7 +167,13 @@ def timeline_chart(
     """Records per month (total, by département or by lab), with end of data and first report."""
     frame = collect(data, "timeline", ["month", count])
     by = next((c for c in ("lab", "departement") if c in frame.columns), None)
+    # Records without a usable sample date have no place on a time axis (the table keeps them).
+    frame = frame.filter(pl.col("month").is_not_null())
+    if frame.height == 0:
+        raise nothing_to_draw("timeline", "no record has a usable sample date")
     frame = with_suppression(frame, count, keys=("month", "lab", "departement"), lang=lang, k=k)
+    if by == "lab":
+        frame = frame.with_columns(_named_labs("lab", lang))
     months = frame["month"].cast(pl.Date)
     first = months.min()
     start = min(first, dt.date(2015, 1, 1))
@@ -285,7 +301,13 @@ def lab_windows_chart(
     frame = with_suppression(
         frame, "persons", keys=("lab", "first_sample", "last_sample"), lang=lang, k=k
     )
-    frame = frame.sort(["first_sample", "lab"]).with_columns(
+    # A lab whose records all lack a usable date has no window (its count stays in the table);
+    # the records whose lab the file does not give are drawn under their own label.
+    frame = frame.filter(pl.col("suppressed") | pl.col("first_sample").is_not_null())
+    if frame.height == 0:
+        raise nothing_to_draw("lab windows", "no lab has a usable sample date")
+    labs = frame["lab"].drop_nulls().n_unique()
+    frame = frame.with_columns(_named_labs("lab", lang)).sort(["first_sample", "lab"]).with_columns(
         _iso("first_sample"),
         _iso("last_sample"),
         label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
@@ -316,14 +338,14 @@ def lab_windows_chart(
     body = alt.layer(bars, masked, labels).properties(width=WIDTH, height=height)
     counted = frame.filter(pl.col("suppressed").not_())
     biggest = counted.sort("persons", descending=True).head(1)
-    title = plural("chart.lab_windows.title", len(order), lang, n=len(order))
+    title = plural("chart.lab_windows.title", labs, lang, n=labs)
     subtitle = text("chart.lab_windows.subtitle", lang)
     lead = (
         text("chart.lab_windows.lead", lang, lab=biggest["lab"][0],
              persons=number(biggest["persons"][0], lang))
         if biggest.height else ""
     )  # fmt: skip
-    alt_text = plural("chart.lab_windows.alt", len(order), lang, n=len(order), lead=lead)
+    alt_text = plural("chart.lab_windows.alt", labs, lang, n=labs, lead=lead)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
 
@@ -441,6 +463,10 @@ def category_year_chart(
 ) -> alt.VConcatChart:
     """Data category x year heatmap of the share of that year's persons exposed."""
     frame = collect(data, "category by year", ["category", "year", "persons"])
+    # Persons seen only on undated records have no year column (the table keeps them).
+    frame = frame.filter(pl.col("year").is_not_null())
+    if frame.height == 0:
+        raise nothing_to_draw("category by year", "no record has a usable sample date")
     frame = with_suppression(
         frame, "persons", keys=("category", "year"), lang=lang, k=k, derived=("share",)
     )
@@ -545,6 +571,10 @@ def health_mentions_chart(
     """Persons with a health mention in the free-text comments, by kind (and by lab or year)."""
     frame = collect(data, "health mentions", ["mention", "persons"])
     by = next((c for c in ("year", "lab") if c in frame.columns), None)
+    if by == "year":
+        frame = frame.filter(pl.col("year").is_not_null())
+        if frame.height == 0:
+            raise nothing_to_draw("health mentions", "no record has a usable sample date")
     frame = with_suppression(
         frame, "persons", keys=("mention", "year", "lab"), lang=lang, k=k
     ).with_columns(
@@ -557,6 +587,8 @@ def health_mentions_chart(
     title = text("chart.health_mentions.title", lang)
     if by:
         frame = frame.with_columns(pl.col(by).cast(pl.String))
+        if by == "lab":
+            frame = frame.with_columns(_named_labs("lab", lang))
         body = _heatmap(
             frame, row="name", column=by, value="persons", row_order=order, value_format=",d",
             value_title=text("chart.persons", lang), column_title=None, highlight=[],
@@ -595,6 +627,8 @@ def pyramid_chart(
     frame = with_suppression(frame, "persons", keys=("age_band", "sex"), lang=lang, k=k).filter(
         pl.col("sex").is_in(["F", "M"]) & pl.col("age_band").is_not_null()
     )
+    if frame.height == 0:
+        raise nothing_to_draw("age pyramid", "no person has both a known sex and an age band")
     bands = sorted(frame["age_band"].unique().to_list(), reverse=True)
     high = float(frame["persons"].max() or 1)
     frame = frame.with_columns(label_x=pl.col("persons").fill_null(0))

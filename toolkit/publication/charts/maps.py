@@ -223,7 +223,9 @@ def departement_map(
         )
     body = alt.layer(*layers, *labels).project(**PROJECTION).properties(width=600, height=430)
 
-    counted = frame.filter(pl.col("suppressed").not_()).sort("value", descending=True)
+    # Persons not placed in any département (a null code) are on no shape of the map.
+    counted = frame.filter(pl.col("suppressed").not_() & pl.col("departement").is_not_null())
+    counted = counted.sort("value", descending=True, nulls_last=True)
     top = counted.head(1)
     top_name = (
         names.filter(pl.col("departement") == top["departement"][0])["name"].to_list()

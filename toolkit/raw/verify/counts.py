@@ -14,10 +14,8 @@ size of the leak.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -26,7 +24,7 @@ from toolkit.raw import french, health
 from toolkit.raw import schema as schema_module
 from toolkit.raw.schema import Schema
 from toolkit.raw.verify.derived_columns import Roles
-from toolkit.shared import folding, gazetteer, paths
+from toolkit.shared import folding, gazetteer, paths, scratch
 
 #: Up to this many rows, all counts run in one query (its memory grows with the rows: about
 #: 1.4 GB per million rows of the synthetic leak); beyond, in small queries on a Parquet copy.
@@ -225,9 +223,9 @@ def _collect(lazy: pl.LazyFrame, aggs: list[pl.Expr], *, small: bool) -> pl.Data
     whole = [a for a in aggs if any(w in a.meta.output_name() for w in _WHOLE_COLUMN)]
     light = [a for a in aggs if not any(w in a.meta.output_name() for w in _WHOLE_COLUMN)]
     needed = sorted({root for a in aggs for root in a.meta.root_names()})
-    paths.INTERIM.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="verify-", dir=paths.INTERIM) as folder:
-        copy = Path(folder) / "derived.parquet"
+    # A private folder (0700) and file (0600), deleted when the block ends, however it ends.
+    with scratch.temporary_folder("verify-", paths.INTERIM) as folder:
+        copy = scratch.reserve_private(folder / "derived.parquet")
         lazy.select(needed).sink_parquet(copy, engine="streaming")
         return _counts_from(pl.scan_parquet(copy), light, whole)
 

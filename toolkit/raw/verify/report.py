@@ -17,11 +17,16 @@ from toolkit.raw import french, health
 from toolkit.raw.schema import Schema
 from toolkit.raw.verify.counts import Counts
 from toolkit.raw.verify.derived_columns import Roles
+from toolkit.shared.formatting import decimal
 
 #: The six départements of the 2021 leak, whose shares of residents are published claims
 #: (``docs/published-facts.md``); their names are in the reference gazetteer
 #: (``toolkit.shared.reference.departement_name``).
 LEAK_DEPARTEMENTS = ("22", "27", "35", "41", "45", "56")
+
+#: The categories the later stages read (persons, sex, age, period, residence, labs, health
+#: mentions): the report names those no column of the leak holds (``gaps.columns_not_found``).
+NEEDED_CATEGORIES = ("nir", "sex", "birth_date", "sample_date", "postcode", "lab", "comment")
 
 
 @dataclass
@@ -200,9 +205,31 @@ def build_report(schema: Schema, role: Roles, counts: Counts) -> VerifyReport:
         per_lab = counts.distributions["by_lab"]
         s["labs"] = {"column": role["lab"], "distinct": t["labs.distinct"], "rows_per_lab": per_lab}
         m["labs"] = t["labs.distinct"]
+    s["gaps"] = _gaps(role, t, rows)
     report = VerifyReport(sections=s, metrics=m)
     report.indicators = _indicators(s)
     return report
+
+
+def _gaps(role: Roles, t: dict[str, Any], rows: int) -> dict[str, Any]:
+    """Rows that lack what the later stages read, and the needed categories no column holds.
+
+    A row without a lab is counted under no lab, one without a usable sample date in no month
+    (and has no age), one without a usable postcode in no place; counts are given only for the
+    categories the leak has a column of.
+    """
+    gaps: dict[str, Any] = {}
+    if role["lab"]:
+        gaps["rows_without_lab"] = rows - t["labs.rows_with_lab"]
+    if role["sample_date"]:
+        gaps["rows_without_sample_date"] = rows - t["sample_date.parsed"]
+    if role["sex"]:
+        gaps["rows_without_sex"] = rows - t["sex.recognised"]
+    if role["postcode"]:
+        gaps["rows_without_residence"] = rows - t["postcode.well_formed"]
+    found = {c: bool(role["comments"] if c == "comment" else role[c]) for c in NEEDED_CATEGORIES}
+    gaps["columns_not_found"] = [c for c in NEEDED_CATEGORIES if not found[c]]
+    return gaps
 
 
 def _indicators(s: dict[str, Any]) -> list[dict[str, Any]]:
@@ -211,9 +238,8 @@ def _indicators(s: dict[str, Any]) -> list[dict[str, Any]]:
 
     def add(key: str, pct: float | None, fr: str, en: str) -> None:
         if pct is not None:
-            french_pct = f"{pct:.1f}".replace(".", ",")  # French decimal comma
-            out.append({"id": key, "percent": pct, "fr": fr.format(p=french_pct),
-                        "en": en.format(p=f"{pct:.1f}")})
+            out.append({"id": key, "percent": pct, "fr": fr.format(p=decimal(pct, "fr", 1)),
+                        "en": en.format(p=decimal(pct, "en", 1))})
 
     nir = s.get("nir")
     if nir:

@@ -12,11 +12,18 @@ import polars as pl
 
 from toolkit.raw.claims import VERDICT_LABELS_FR, format_value
 from toolkit.raw.verify.report import VerifyReport
+from toolkit.shared.formatting import number
+from toolkit.shared.text import enumeration, text
+from toolkit.shared.vocabulary import category_label
+
+#: The row counts of the ``gaps`` section, in the order the report gives them.
+_GAPS = ("rows_without_lab", "rows_without_sample_date", "rows_without_sex",
+         "rows_without_residence")  # fmt: skip
 
 
 def _n(value: Any) -> str:
-    """A count with French thousands separators (narrow no-break space)."""
-    return "-" if value is None else f"{value:,}".replace(",", "\u202f")
+    """A count as every French figure and note writes it (no-break space), "-" when unknown."""
+    return "-" if value is None else number(int(value))
 
 
 def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str:
@@ -98,6 +105,7 @@ def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str
                 f"{_n(c['rows_with_enfant'])}, « bébé » {_n(c['rows_with_bebe'])}"]
     if "labs" in s:
         out += ["", "[lab] Laboratoires", f"  distincts {_n(s['labs']['distinct'])}"]
+    out += _gaps_text(s.get("gaps", {}))
     others = [c for c in ("surname", "first_name", "birth_name", "password", "login", "address",
                           "insurer") if c in s]
     if others:
@@ -115,3 +123,16 @@ def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str
                 f"({row['source']}) ; mesuré : {shown}"
             )
     return "\n".join(out)
+
+
+def _gaps_text(gaps: dict[str, Any]) -> list[str]:
+    """The rows that lack a lab, a usable date, a sex or a residence, and the columns not found.
+
+    Nothing when nothing is missing: a clean file's report is unchanged.
+    """
+    lines = [f"  {text(f'verify.gaps.{name}', n=number(gaps[name]))}"
+             for name in _GAPS if gaps.get(name)]  # fmt: skip
+    if gaps.get("columns_not_found"):
+        labels = [category_label(c, "fr") for c in gaps["columns_not_found"]]
+        lines.append(f"  {text('verify.gaps_not_found', categories=enumeration(labels))}")
+    return ["", text("verify.gaps_heading"), *lines] if lines else []
