@@ -10,6 +10,8 @@ import gzip
 import hashlib
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -502,3 +504,17 @@ def test_progress_bars_go_to_stderr_only(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "counting rows" in captured.err and "transcoding cp1252" in captured.err
     assert captured.out == ""
+
+
+def test_a_reader_that_stops_reading_gets_no_error_message(tmp_path):
+    # `python -m toolkit inspect leak.csv | head -1`: once head has gone, the toolkit stops
+    # quietly, as Unix tools do, instead of printing "Broken pipe".
+    leak = tmp_path / "leak.csv"
+    leak.write_text("NOM;PRENOM;CP\n" + "DUPONT;JEAN;56000\n" * 50, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "inspect", str(leak), "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    child.stdout.close()  # the reader is gone before the toolkit writes its first line
+    stderr = child.stderr.read().decode()
+    assert (child.wait(timeout=120), stderr) == (141, "")

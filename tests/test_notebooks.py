@@ -271,3 +271,13 @@ def test_no_notebook_output_holds_a_raw_identifier_of_the_leak(executed, small_l
     assert "vegaEmbed('#altair-viz" in text  # the chart specs are still scanned
     leaked = [v for v in values if v in text]
     assert leaked == [], f"{len(leaked)} raw identifier(s) in notebook outputs"
+
+
+def test_the_copies_notebook_concludes_and_publishes_its_overlap(executed):
+    nb = executed["05_compare_copies"]
+    outputs = _outputs(nb)
+    verdicts = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    assert len(verdicts) == 1 and "extrait" in verdicts[0]
+    svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 2  # the overlap and the differences by month
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

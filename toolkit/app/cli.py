@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import signal
 import sys
@@ -133,6 +134,42 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:
         print(verify.report_text(report, table))
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from toolkit.app import compare
+    from toolkit.boundary import keys
+    from toolkit.raw import schema
+
+    if len(args.files) < 2:
+        raise ToolkitError("compare needs at least two files")
+    if args.out is not None:
+        from toolkit.app import publishing
+
+        published = publishing.publish_comparison(
+            args.files, args.out, key_file=args.key_file,
+            overrides=schema.parse_map_options(args.map), read_options=_read_options(args),
+            protection=publishing.Protection(k=args.k, allow_small_k=args.allow_small_k),
+            progress=not args.quiet,
+        )  # fmt: skip
+        comparison = published.comparison
+    else:
+        comparison = compare.compare_files(
+            args.files, keys.load_key(args.key_file),
+            overrides=schema.parse_map_options(args.map), read_options=_read_options(args),
+            progress=not args.quiet,
+        )  # fmt: skip
+    if args.json:
+        document = compare.comparison_dict(comparison)
+        if args.out is not None:
+            document["published"] = {"out": str(published.out),
+                                     "files": [p.name for p in published.files]}  # fmt: skip
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(compare.comparison_text(comparison))
+        if args.out is not None:
+            print(f"\ncomparison published: {published.out} ({len(published.files)} files)")
     return 0
 
 
@@ -280,6 +317,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
         p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
 
+    p = sub.add_parser("compare", help="compare copies of a leak: same records, extract, additions")
+    p.add_argument("files", nargs="+", metavar="FILE", help="two or more copies of a leak")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a report")
+    p.add_argument("--key-file", default=None, help="secret key file (default: .key/key.bin)")
+    p.add_argument("--map", action="append", metavar="COL=category",
+                   help="force a column's category in every copy (repeatable)")  # fmt: skip
+    p.add_argument("--out", default=None,
+                   help="also publish its charts and tables into this folder")  # fmt: skip
+    p.add_argument("--k", type=_positive_int, default=11,
+                   help="with --out: smallest published count (11)")  # fmt: skip
+    p.add_argument("--allow-small-k", action="store_true",
+                   help="with --out: allow k from 5 to 10 (below 11 only on purpose)")  # fmt: skip
+    _add_reading_options(p)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_cmd_compare)
+
     p = sub.add_parser("publish", help="publication bundle: charts, CSV, map, manifest, note")
     p.add_argument("file", help="the leak (CSV, archive) or a pseudonymised table (Parquet)")
     p.add_argument("--out", required=True, help="bundle folder to write (e.g. figures/my-story)")
@@ -345,6 +398,12 @@ def _stopping_on_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = build_parser()
@@ -362,6 +421,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted (temporary files deleted)", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``... | head``): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return 141
     except OSError as exc:
         # Unwritable output, missing folder, full disk: one line, no traceback.
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""

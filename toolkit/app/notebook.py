@@ -21,6 +21,7 @@ one-line message.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,15 @@ import polars as pl
 from IPython.display import SVG, Markdown
 
 from toolkit.app import publishing, workflows
+from toolkit.app.compare import compare_files
+from toolkit.boundary import keys
 from toolkit.publication import charts, disclosure
 from toolkit.publication.charts.render import RENDERER, isolate_scripts
-from toolkit.raw import synth
+from toolkit.raw import ingest, synth
 from toolkit.safe import exposure
+from toolkit.safe.compare import Comparison
 from toolkit.safe.labs import locate_labs
-from toolkit.shared import paths
+from toolkit.shared import paths, scratch
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.text import text
 from toolkit.shared.vocabulary import Lang
@@ -213,19 +217,152 @@ def export_extra(
     return SVG(filename=str(Path(out_dir) / f"{name}.svg"))
 
 
+# --- comparing copies (notebook 05) -------------------------------------------------------------
+
+COPIES_ENV = "TOOLKIT_COPIES"
+#: Rows of another synthetic leak added to the demonstration's enriched copy.
+_ADDED_ROWS = 2_000
+
+
+def demo_copies(leak: str | os.PathLike[str]) -> list[Path]:
+    """``leak`` and two copies derived from it the way copies of a leak come to differ.
+
+    B is an extract (one row in ten removed); C is the whole file shuffled, re-encoded in UTF-8
+    with ``,`` between fields, with 2,000 rows of another synthetic leak added (when its columns
+    are those of ``leak``). They hold the leak's records: they are written private (0600) in a
+    folder of their own under ``data/interim/``, deleted when the kernel stops (or by
+    ``python -m toolkit purge``).
+    """
+    raw = ingest.read_leak(leak, progress=False)
+    with raw:
+        frame = raw.frame.collect()
+    folder = scratch.track(tempfile.mkdtemp(prefix="copies-",
+                                            dir=scratch.private_folder(paths.INTERIM)))  # fmt: skip
+    extract = scratch.reserve_private(folder / "copie_B_extrait.csv")
+    frame.with_row_index("_i").filter(pl.col("_i") % 10 != 9).drop("_i").write_csv(
+        extract, separator=";"
+    )
+    other = folder / "autre.csv"
+    synth.write_synthetic_leak(other, rows=_ADDED_ROWS, seed=2_021, progress=False)
+    added = ingest.read_leak(other, progress=False)
+    with added:
+        extra = added.frame.collect()
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=5)
+    if set(frame.columns) <= set(extra.columns):
+        shuffled = pl.concat([shuffled, extra.select(frame.columns)])
+    enriched = scratch.reserve_private(folder / "copie_C_enrichie.csv")
+    shuffled.write_csv(enriched, separator=",")
+    return [Path(leak), extract, enriched]
+
+
+def resolve_copies(
+    leak: str | os.PathLike[str], copies: list[str | os.PathLike[str]] | None = None
+) -> list[Path]:
+    """The copies notebook 05 compares: ``copies``, else ``$TOOLKIT_COPIES`` (paths separated by
+    ``os.pathsep``), else ``leak`` and two copies derived from it (:func:`demo_copies`)."""
+    chosen = copies if copies is not None else [
+        c for c in os.environ.get(COPIES_ENV, "").split(os.pathsep) if c
+    ] or None  # fmt: skip
+    if chosen is None:
+        return demo_copies(leak)
+    return [_existing(c, "copy not found (check the COPIES cell or TOOLKIT_COPIES)")
+            for c in chosen]  # fmt: skip
+
+
+def compare(copies: list[Path], key: bytes | None = None) -> Comparison | None:
+    """Compare the copies (``toolkit.app.compare.compare_files``); a French sentence if not."""
+    try:
+        return compare_files(list(copies), key or keys.load_key(), progress=True)
+    except ToolkitError as exc:
+        print(text("notebook.not_compared", reason=str(exc)))
+        return None
+
+
+def copies_table(comparison: Comparison | None) -> pl.DataFrame | None:
+    """Each copy as read, with French headers: file facts and whole-copy counts."""
+    if comparison is None:
+        return None
+    return pl.DataFrame([{
+        "Copie": c.label, "Fichier": c.name, "Octets": c.size, "Lignes lues": c.rows_read,
+        "Lignes mises de côté": c.rows_quarantined, "Encodage": c.encoding,
+        "Séparateur": c.delimiter, "Enregistrements": c.records, "Doublons": c.duplicates,
+        "Personnes": c.persons, "SHA-256": c.sha256[:16] + "…",
+    } for c in comparison.copies])  # fmt: skip
+
+
+def pairs_table(comparison: Comparison | None) -> pl.DataFrame | None:
+    """Each pair of copies, with French headers: what is in one only, in both, what changed."""
+    if comparison is None:
+        return None
+    yes, no = text("csv.flag_yes"), text("csv.flag_no")
+    return pl.DataFrame([{
+        "Paire": f"{p.a} / {p.b}", "Identiques octet pour octet": yes if p.byte_identical else no,
+        "Mêmes enregistrements": yes if p.same_records else no,
+        "Enregistrements seulement dans la 1re": p.records_only_a,
+        "Enregistrements seulement dans la 2de": p.records_only_b,
+        "Enregistrements dans les deux": p.records_both,
+        "Personnes seulement dans la 1re": p.persons_only_a,
+        "Personnes seulement dans la 2de": p.persons_only_b,
+        "Personnes dans les deux": p.persons_both,
+        "Enregistrements modifiés": p.changed_records,
+    } for p in comparison.pairs])  # fmt: skip
+
+
+def verdict(comparison: Comparison | None) -> Markdown | None:
+    """The comparison's verdict in French, every pair's then all copies', to show."""
+    if comparison is None:
+        return None
+    lines = [f"- **{p.a} / {p.b}** : {p.verdict_fr}" for p in comparison.pairs]
+    return Markdown("\n".join([*lines, "", comparison.verdict_fr]))
+
+
+def publish_comparison(
+    copies: list[Path],
+    out: str | os.PathLike[str],
+    *,
+    protection: publishing.Protection | None = None,
+) -> SVG | None:
+    """Publish the comparison's charts and tables (``publishing.publish_comparison``) and return
+    its overlap chart; when disclosure control refuses it, one French sentence and None."""
+    try:
+        publishing.publish_comparison(list(copies), out, protection=protection)
+    except ToolkitError as exc:
+        print(text("notebook.not_published", reason=str(exc)))
+        return None
+    return SVG(filename=str(Path(out) / "comparaison_recouvrement.svg"))
+
+
+def published_chart(out: str | os.PathLike[str], name: str) -> SVG | None:
+    """A chart of a published folder (its SVG), or a French sentence when it was not made."""
+    path = Path(out) / f"{name}.svg"
+    if not path.exists():
+        print(text("notebook.no_chart", reason=name))
+        return None
+    return SVG(filename=str(path))
+
+
 __all__ = [
+    "COPIES_ENV",
     "LABS_ENV",
     "LEAK_ENV",
     "RENDERER",
     "chart",
+    "compare",
+    "copies_table",
+    "demo_copies",
     "enable_offline_rendering",
     "export_extra",
     "isolate_scripts",
     "lab_locations",
     "lab_points",
     "methodology",
+    "pairs_table",
     "publish",
+    "publish_comparison",
+    "published_chart",
+    "resolve_copies",
     "resolve_labs",
     "resolve_leak",
     "safe_table",
+    "verdict",
 ]

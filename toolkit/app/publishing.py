@@ -8,6 +8,8 @@ written or anything fails); :func:`publish_safe_table` takes a pseudonymised tab
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -18,6 +20,7 @@ from typing import Any
 import polars as pl
 from tqdm import tqdm
 
+from toolkit.app.compare import compare_files
 from toolkit.app.workflows import identifiers_of, input_kind, raw_input_info, read_and_classify
 from toolkit.boundary import keys, pseudonymise, tripwire
 from toolkit.boundary.safe_table import (
@@ -31,8 +34,10 @@ from toolkit.boundary.safe_table import (
 from toolkit.boundary.tripwire import Identifiers
 from toolkit.publication import disclosure
 from toolkit.publication.bundle import build_bundle, build_extra, check_out_folder, write_bundle
+from toolkit.publication.comparison import comparison_release
 from toolkit.publication.ledger import DEFAULT_EPSILON_BUDGET, Ledger, Release
 from toolkit.raw.ingest import Ingested, ReadOptions
+from toolkit.safe.compare import Comparison
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
 from toolkit.shared.errors import InputError
@@ -356,11 +361,98 @@ def export_figure(
     return written
 
 
+# --- a comparison of copies -----------------------------------------------------------------------
+
+
+@dataclass
+class ComparisonPublished:
+    """What :func:`publish_comparison` wrote, and the comparison itself (counts, verdicts)."""
+
+    out: Path
+    files: list[Path]
+    manifest: dict[str, Any]
+    comparison: Comparison
+
+
+def comparison_id(sha256s: list[str]) -> str:
+    """The id under which the ledger records a comparison: the copies' sha256, in their order."""
+    return hashlib.sha256(("comparison:" + ",".join(sha256s)).encode("ascii")).hexdigest()
+
+
+def _union(found: list[Identifiers]) -> Identifiers:
+    """The identifiers of several copies, searched together."""
+    return Identifiers(
+        phrases={phrase: kind for each in found for phrase, kind in each.phrases.items()},
+        columns=tuple(sorted({c for each in found for c in each.columns})),
+        source=f"the raw identifiers of {len(found)} copies",
+    )
+
+
+def publish_comparison(
+    copies: list[str | Path],
+    out: str | Path,
+    *,
+    key_file: str | Path | None = None,
+    key: bytes | None = None,
+    labels: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    protection: Protection | None = None,
+    read_options: ReadOptions | None = None,
+    progress: bool = False,
+) -> ComparisonPublished:
+    """Compare copies of a leak and write the comparison's charts and tables into ``out``.
+
+    The same path as a bundle: the overlap (persons by the set of copies they are in), the
+    persons of each copy, and the persons by pattern and month, and by pattern and lab, are
+    protected together (``toolkit.publication.comparison``) and with the earlier releases of the
+    same copies in the same order; the tripwire searches every file for the identifiers of every
+    copy; the ledger records the release (its input: :func:`comparison_id`). Only suppression is
+    offered (no rounding, no differential privacy). The manifest names the copies by sha256.
+    """
+    protection = protection or Protection()
+    protection.check()
+    if protection.rounding is not None or protection.epsilon is not None:
+        raise InputError("a comparison is published with suppression only: drop --round and "
+                         "--epsilon")  # fmt: skip
+    check_out_folder(out)
+    secret = key or keys.load_key(key_file)
+    comparison = compare_files(list(copies), secret, labels=labels, overrides=overrides,
+                               read_options=read_options, progress=progress)  # fmt: skip
+    identifiers = _union([identifiers_of(c, read_options=read_options) for c in copies])
+    described = [
+        {"label": c.label, "sha256": c.sha256, "size": c.size, "rows_read": c.rows_read,
+         "rows_quarantined": c.rows_quarantined, "persons": c.persons}
+        for c in comparison.copies
+    ]  # fmt: skip
+    ledger = open_ledger(secret, key_file)
+    input_id = comparison_id([c.sha256 for c in comparison.copies])
+    release = comparison_release(
+        comparison.overlap, comparison.by_pattern, described, k=protection.k,
+        allow_small_k=protection.allow_small_k, earlier=ledger.tables_of(input_id),
+    )  # fmt: skip
+    manifest = {**release.manifest, "tripwire": identifiers.describe(),
+                "verdict_fr": comparison.verdict_fr}  # fmt: skip
+    files = {**release.files, "manifest.json": (
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")}  # fmt: skip
+    record = Release(
+        kind="comparison", input_sha256=input_id, out=str(out),
+        parameters=protection.parameters(), persons=None, tables=release.tables,
+    )  # fmt: skip
+    ledger.check(record, epsilon_budget=protection.epsilon_budget)
+    written = tripwire.write_checked(files, out, identifiers, replace_folder=True)
+    ledger.record(record)
+    return ComparisonPublished(Path(out), written, manifest, comparison)
+
+
 __all__ = [
+    "ComparisonPublished",
     "Protection",
     "PublishResult",
+    "comparison_id",
     "export_figure",
     "open_ledger",
+    "publish_comparison",
     "publish_leak",
     "publish_safe_table",
 ]

@@ -11,19 +11,25 @@ not in the notebooks, and is driven from Python in the tests: ``explorer.lab_pic
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import ipywidgets as w
 import polars as pl
 from IPython.display import display
 
+from toolkit.app.compare import compare_files
+from toolkit.boundary import keys
 from toolkit.boundary.safe_table import validate_safe_table
 from toolkit.publication import charts
 from toolkit.publication.charts.builders import departement_labels
 from toolkit.publication.protection import derive_from_published, protect_table
 from toolkit.safe import exposure
+from toolkit.safe.compare import Comparison
+from toolkit.shared import paths
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.formatting import month_short, number
 from toolkit.shared.text import text
@@ -250,3 +256,64 @@ def _why_no_chart(records: pl.DataFrame, chart: str, lang: Lang) -> str:
     undated = chart in ("timeline", "labs") and records["sample_month"].drop_nulls().len() == 0
     why = text("explorer.why.no_dates" if undated else "explorer.why.no_data", lang)
     return text("explorer.no_chart", lang, reason=why)
+
+
+# --- picking copies to compare (notebook 05) ------------------------------------------------------
+
+#: What a copy of a leak may be: a delimited text file, plain or archived.
+_COPY_SUFFIXES = (".csv", ".txt", ".tsv", ".zip", ".gz")
+
+
+class CopyPicker:
+    """Pick two or more copies of a leak among the files of a folder, then compare them.
+
+    The list holds the files of ``folder`` (and the ``chosen`` ones, preselected); « Comparer »
+    runs ``toolkit.app.compare.compare_files`` with the project's key and shows the verdict and
+    the tables of copies and pairs (counts only, never a value from a file). Driven from Python
+    in the tests: set ``picker.files.value`` then call ``picker.run()``; the result is in
+    ``picker.comparison`` and the message in ``picker.message.value``.
+    """
+
+    def __init__(self, folder: str | Path | None = None, chosen: Iterable[str | Path] = (),
+                 key: bytes | None = None) -> None:  # fmt: skip
+        chosen = [Path(c) for c in chosen]
+        root = Path(folder) if folder is not None else paths.RAW
+        found = sorted(p for p in root.glob("*") if p.suffix.lower() in _COPY_SUFFIXES)
+        options = [(p.name, str(p)) for p in dict.fromkeys([*chosen, *found])]
+        self.key = key
+        self.comparison: Comparison | None = None
+        self.files = w.SelectMultiple(options=options, value=tuple(str(c) for c in chosen),
+                                      rows=min(8, max(3, len(options))),
+                                      description=text("compare.widget.files"),
+                                      layout=w.Layout(width="95%"))  # fmt: skip
+        self.button = w.Button(description=text("compare.widget.run"), button_style="primary")
+        self.button.on_click(lambda _: self.run())
+        self.message = w.HTML()
+        self.tables = w.HTML()
+        self.widget = w.VBox([self.files, self.button, self.message, self.tables])
+
+    def run(self) -> Comparison | None:
+        """Compare the files picked; say in one French sentence why not when it cannot."""
+        picked = [Path(f) for f in self.files.value]
+        self.comparison = None
+        self.tables.value = ""
+        if len(picked) < 2:
+            self.message.value = f"<p><i>{text('compare.widget.two')}</i></p>"
+            return None
+        try:
+            self.comparison = compare_files(picked, self.key or keys.load_key(), progress=False)
+        except ToolkitError as exc:
+            why = html.escape(text("notebook.not_compared", reason=str(exc)))
+            self.message.value = f"<p><i>{why}</i></p>"
+            return None
+        c = self.comparison
+        verdicts = "".join(f"<li><b>{p.a} / {p.b}</b> : {html.escape(p.verdict_fr)}</li>"
+                           for p in c.pairs)  # fmt: skip
+        self.message.value = f"<p>{html.escape(c.verdict_fr)}</p><ul>{verdicts}</ul>"
+        copies = pl.DataFrame([{"Copie": s.label, "Fichier": s.name, "Enregistrements": s.records,
+                                "Personnes": s.persons} for s in c.copies])  # fmt: skip
+        self.tables.value = copies._repr_html_()
+        return c
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)

@@ -41,19 +41,19 @@ _EMPTY_MARKERS = [
 # --- normalisation helpers (raw side of the boundary) ---------------------------------------
 
 
-def _columns_of(schema: Any, available: list[str], category: str) -> list[str]:
+def columns_of(schema: Any, available: list[str], category: str) -> list[str]:
     """The columns of ``category`` in the order they are read: a ``Schema``'s own order (a
     civility after a sex column), else file order."""
-    columns_of = getattr(schema, "columns_of", None)
-    if callable(columns_of):
+    ordered = getattr(schema, "columns_of", None)
+    if callable(ordered):
         present = set(available)
-        return [c for c in columns_of(category) if c in present]
-    mapping = _mapping_of(schema)
+        return [c for c in ordered(category) if c in present]
+    mapping = mapping_of(schema)
     return [c for c in available if mapping.get(c) == category]
 
 
-def _stripped(columns: list[str]) -> list[pl.Expr]:
-    """The raw cells as text without surrounding spaces, which ``_clean`` and ``_filled`` expect.
+def stripped(columns: list[str]) -> list[pl.Expr]:
+    """The raw cells as text without surrounding spaces, which ``clean`` and ``_filled`` expect.
 
     A stage of its own: Polars evaluates a sub-expression again at every reference, and each
     column is read by both.
@@ -61,7 +61,7 @@ def _stripped(columns: list[str]) -> list[pl.Expr]:
     return [pl.col(c).cast(pl.String).str.strip_chars() for c in columns]
 
 
-def _clean(column: str) -> pl.Expr:
+def clean(column: str) -> pl.Expr:
     """A stripped cell, with empty markers ("", NULL, \\N, -) turned into null."""
     return pl.when(~pl.col(column).is_in(_EMPTY_MARKERS)).then(pl.col(column))
 
@@ -71,13 +71,15 @@ def _filled(column: str) -> pl.Expr:
     return ~pl.col(column).is_in(_EMPTY_MARKERS).fill_null(True)
 
 
-def _first(columns: list[str]) -> pl.Expr:
+def first_filled(columns: list[str]) -> pl.Expr:
+    """The first filled cell among ``columns`` (stripped, see :func:`stripped`), else null."""
     if not columns:
         return pl.lit(None, dtype=pl.String)
-    return pl.coalesce(_clean(c) for c in columns)
+    return pl.coalesce(clean(c) for c in columns)
 
 
-def _plausible_date(text: pl.Expr) -> pl.Expr:
+def plausible_date(text: pl.Expr) -> pl.Expr:
+    """A French date parsed (``toolkit.raw.french.parse_date``), null outside 1890-2100."""
     parsed = french.parse_date(text)
     # Implausible years are typing errors, not patients born in 1820 or sampled in 2091.
     return pl.when(parsed.dt.year().is_between(1890, 2100)).then(parsed)
@@ -145,7 +147,8 @@ def _keyed_hash(key: bytes) -> Callable[[pl.Series], pl.Series]:
 MentionFinder = Callable[[pl.Expr], Mapping[str, pl.Expr]]
 
 
-def _mapping_of(schema: Any) -> dict[str, str]:
+def mapping_of(schema: Any) -> dict[str, str]:
+    """``{column: category}`` of a ``Schema`` or a mapping; anything else raises ``InputError``."""
     if isinstance(schema, Mapping):
         return dict(schema)
     mapping = getattr(schema, "mapping", None)
@@ -182,9 +185,9 @@ def pseudonymise(
         raise InputError("expected a leak read by toolkit.raw.ingest.read_leak, or a Polars frame")
     in_memory = getattr(source, "in_memory", isinstance(frame, pl.DataFrame))
     frame = frame.lazy()
-    _mapping_of(schema)  # refuses anything but a classification or a mapping
+    mapping_of(schema)  # refuses anything but a classification or a mapping
     available = frame.collect_schema().names()
-    cols = {category: _columns_of(schema, available, category) for category in CATEGORIES}
+    cols = {category: columns_of(schema, available, category) for category in CATEGORIES}
     find_mentions = mentions or health.mention_exprs
     aliases = None if labs is None else lab_aliases(labs)
 
@@ -193,18 +196,18 @@ def pseudonymise(
     # of its category.
     categorised = {column for columns in cols.values() for column in columns}
     used = [c for c in available if c in categorised]
-    staged = frame.with_row_index("__row").with_columns(_stripped(used)).select(
-        _nir_raw=_first(cols["nir"]),
-        _surname=pl.coalesce(_first(cols["surname"]), _first(cols["birth_name"])),
-        _first_name=_first(cols["first_name"]),
-        _birth_raw=_first(cols["birth_date"]),
-        _sample_raw=_first(cols["sample_date"]),
-        _sex_raw=_first(cols["sex"]),
-        _lab_raw=_first(cols["lab"]),
-        _postcode=_first(cols["postcode"]),
-        _commune=_first(cols["commune"]),
-        _address=_first(cols["address"]),
-        _text=pl.concat_str([_clean(c) for c in comment_columns], separator=" ", ignore_nulls=True)
+    staged = frame.with_row_index("__row").with_columns(stripped(used)).select(
+        _nir_raw=first_filled(cols["nir"]),
+        _surname=pl.coalesce(first_filled(cols["surname"]), first_filled(cols["birth_name"])),
+        _first_name=first_filled(cols["first_name"]),
+        _birth_raw=first_filled(cols["birth_date"]),
+        _sample_raw=first_filled(cols["sample_date"]),
+        _sex_raw=first_filled(cols["sex"]),
+        _lab_raw=first_filled(cols["lab"]),
+        _postcode=first_filled(cols["postcode"]),
+        _commune=first_filled(cols["commune"]),
+        _address=first_filled(cols["address"]),
+        _text=pl.concat_str([clean(c) for c in comment_columns], separator=" ", ignore_nulls=True)
         if comment_columns
         else pl.lit(None, dtype=pl.String),
         _row=pl.col("__row"),
@@ -229,9 +232,9 @@ def pseudonymise(
         in_memory=in_memory,
         derivations=[
             (["_birth_raw"],
-             lambda u: u.with_columns(_birth=_plausible_date(pl.col("_birth_raw")))),
+             lambda u: u.with_columns(_birth=plausible_date(pl.col("_birth_raw")))),
             (["_sample_raw"],
-             lambda u: u.with_columns(_sample=_plausible_date(pl.col("_sample_raw")))),
+             lambda u: u.with_columns(_sample=plausible_date(pl.col("_sample_raw")))),
             (["_lab_raw"],
              lambda u: with_lab_keys(u.with_columns(lab=lab_code(pl.col("_lab_raw"))), aliases)),
             (["_postcode", "_commune"],

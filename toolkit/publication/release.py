@@ -255,6 +255,7 @@ def build_model(tables: Sequence[PublishedTable], persons: int | None) -> JointM
     _add_virtual_years(model, by_signature)
     _link(model, by_signature)
     _link_combinations(model, by_signature)
+    _link_copies(model, by_signature)
     return JointModel(model, where, hidden)
 
 
@@ -386,6 +387,27 @@ def _link_combinations(model: Model, tables: dict) -> None:
             holding = [var for combo, var in combos.items() if flag in combo.split("+")]
             model.add({**dict.fromkeys(holding, 1), target: -1}, upper=0)
             model.add({**dict.fromkeys(holding, 1), rest: 1, target: -1}, lower=0)
+
+
+def _link_copies(model: Model, tables: dict) -> None:
+    """A comparison of copies: the persons of a copy are those of every pattern holding it.
+
+    The overlap table counts persons by the exact set of copies they appear in ("A+B"), a
+    partition; the copies table counts the persons of each copy. The persons of copy A are the
+    sum of the patterns that hold A ("A", "A+B", "A+C", "A+B+C").
+    """
+    for (population, dims), table in tables.items():
+        if dims != ("copies",):
+            continue
+        copies = tables.get((population, ("copy",)))
+        if copies is None:
+            continue
+        for (copy,), target in copies.cells.items():
+            if copy is None:
+                continue
+            holding = [var for (pattern,), var in table.cells.items()
+                       if pattern is not None and copy in pattern.split("+")]  # fmt: skip
+            model.add({**dict.fromkeys(holding, 1), target: -1}, 0, 0)
 
 
 # --- protecting a release ----------------------------------------------------------------------

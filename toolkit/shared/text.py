@@ -98,6 +98,55 @@ TEXTS: dict[str, dict[str, Template]] = {
     "chart.lab_persons": {"fr": "Personnes par laboratoire", "en": "People per laboratory"},
     "chart.unknown": {"fr": "inconnue", "en": "unknown"},
     "chart.not_located": {"fr": "Non localisé", "en": "Not located"},
+    # --- a comparison of copies (toolkit.publication.comparison) ----------------------------------
+    "compare.chart.only": {"fr": "{copy} seulement", "en": "{copy} only"},
+    "compare.chart.and": {"fr": "et", "en": "and"},
+    "compare.overlap.title": {
+        "fr": "Qui figure dans quelle copie du fichier",
+        "en": "Who is in which copy of the file",
+    },
+    "compare.overlap.subtitle": {
+        "fr": "Personnes, selon les copies où elles apparaissent",
+        "en": "People, by the copies they appear in",
+    },
+    "compare.overlap.alt": {
+        "fr": (
+            "Diagramme en barres : un groupe de copies ; {first} compte {persons} personnes.",
+            "Diagramme en barres : {n} groupes de copies ; le plus grand, {first}, compte "
+            "{persons} personnes.",
+        ),
+        "en": (
+            "Bar chart: one group of copies; {first} holds {persons} people.",
+            "Bar chart: {n} groups of copies; the largest, {first}, holds {persons} people.",
+        ),
+    },
+    "compare.differences.title_month": {
+        "fr": "Personnes présentes dans une seule copie, par mois de prélèvement",
+        "en": "People found in one copy only, by month of sample",
+    },
+    "compare.differences.title_lab": {
+        "fr": "Personnes présentes dans une seule copie, par laboratoire",
+        "en": "People found in one copy only, by laboratory",
+    },
+    "compare.differences.subtitle": {
+        "fr": "Une personne compte dans chaque mois ou laboratoire où elle a un prélèvement",
+        "en": "A person counts in every month or laboratory where they have a sample",
+    },
+    "compare.differences.separator": {"fr": " ; ", "en": "; "},
+    "compare.differences.sum": {"fr": "{pattern}, {value}", "en": "{pattern}, {value}"},
+    "compare.differences.all_hidden": {"fr": "barres toutes masquées", "en": "all bars withheld"},
+    "compare.differences.by_month": {"fr": "par mois", "en": "by month"},
+    "compare.differences.by_lab": {"fr": "par laboratoire", "en": "by laboratory"},
+    "compare.differences.alt": {
+        "fr": (
+            "Diagramme en barres des personnes présentes dans une seule copie, {by} (sommes des "
+            "barres publiées : {totals})."
+        ),
+        "en": "Bar chart of the people found in one copy only, {by} (sums of the published "
+              "bars: {totals}).",
+    },
+    "csv.header.copies": {"fr": "Copies"},
+    "csv.header.copy": {"fr": "Copie"},
     "chart.unknown_lab": {"fr": "Laboratoire inconnu", "en": "Unknown laboratory"},
     "chart.health_mention": {"fr": "Mention de santé", "en": "Health mention"},
     # --- the timeline ----------------------------------------------------------------------------
@@ -392,6 +441,10 @@ TEXTS: dict[str, dict[str, Template]] = {
         ),
     },
     "notebook.not_published": {"fr": "Rien n'a été publié à partir de ce fichier : {reason}."},
+    "compare.widget.files": {"fr": "Copies"},
+    "compare.widget.run": {"fr": "Comparer"},
+    "compare.widget.two": {"fr": "Choisissez au moins deux copies à comparer."},
+    "notebook.not_compared": {"fr": "Les copies n'ont pas pu être comparées : {reason}."},
     "notebook.not_exported": {"fr": "Rien n'a été exporté : {reason}."},
     "notebook.no_note": {"fr": "Pas de note de méthodologie : aucun dossier n'a été publié."},
     "notebook.no_lab_located": {
@@ -411,6 +464,153 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "lignes sans code postal de résidence exploitable : {n}",
     },
     "verify.gaps_not_found": {"fr": "colonnes introuvables : {categories}"},
+    # --- comparing copies of a leak (verdicts in both languages, the report in French) ---------
+    "compare.records": {
+        "fr": ("{n}\u00a0enregistrement", "{n}\u00a0enregistrements"),
+        "en": ("{n} record", "{n} records"),
+    },
+    "compare.persons": {
+        "fr": ("{n}\u00a0personne", "{n}\u00a0personnes"),
+        "en": ("{n} person", "{n} people"),
+    },
+    "compare.labs": {
+        "fr": ("{n}\u00a0laboratoire", "{n}\u00a0laboratoires"),
+        "en": ("{n} laboratory", "{n} laboratories"),
+    },
+    "compare.other_column": {"fr": "colonne « {header} »", "en": "column “{header}”"},
+    "compare.value_count": {"fr": "{value} ({n})", "en": "{value} ({n})"},
+    "compare.pair.identical": {
+        "fr": "{a} et {b} sont identiques octet pour octet.",
+        "en": "{a} and {b} are byte-for-byte identical.",
+    },
+    "compare.pair.same_records": {
+        "fr": (
+            "{a} et {b} contiennent les mêmes enregistrements, à l'ordre des lignes, à l'encodage "
+            "et à la mise en forme près."
+        ),
+        "en": (
+            "{a} and {b} hold the same records, up to row order, encoding and formatting."
+        ),
+    },
+    "compare.pair.same_set": {
+        "fr": "{a} et {b} contiennent les mêmes enregistrements, mais pas les mêmes doublons.",
+        "en": "{a} and {b} hold the same records, but not the same duplicates.",
+    },
+    "compare.pair.columns_differ": {
+        "fr": (
+            "Leurs colonnes diffèrent ({only_a} seulement dans {a}, {only_b} seulement dans "
+            "{b})\u00a0: les enregistrements sont comparés sur les colonnes que toutes les copies "
+            "ont."
+        ),
+        "en": (
+            "Their columns differ ({only_a} only in {a}, {only_b} only in {b}): records are "
+            "compared on the columns every copy has."
+        ),
+    },
+    "compare.pair.disjoint": {
+        "fr": "{a} et {b} n'ont aucun enregistrement en commun.",
+        "en": "{a} and {b} have no record in common.",
+    },
+    "compare.pair.extract": {
+        "fr": (
+            "{b} est un extrait de {a}\u00a0: {share} de ses enregistrements s'y trouvent "
+            "({records} et {persons} en moins)."
+        ),
+        "en": (
+            "{b} is an extract of {a}: {share} of its records are in it ({records} and "
+            "{persons} fewer)."
+        ),
+    },
+    "compare.pair.adds": {
+        "fr": "{b} contient tout {a} et ajoute {persons} ({records}) de {labs}.",
+        "en": "{b} holds all of {a} and adds {persons} ({records}) from {labs}.",
+    },
+    "compare.pair.overlap": {
+        "fr": (
+            "{a} et {b} ont {both} en commun\u00a0; {only_a} ne sont que dans {a}, {only_b} que "
+            "dans {b}."
+        ),
+        "en": "{a} and {b} share {both}; {only_a} are only in {a}, {only_b} only in {b}.",
+    },
+    "compare.pair.changed_records": {
+        "fr": "{records} du même prélèvement de la même personne diffèrent.",
+        "en": "{records} of the same sample of the same person differ.",
+    },
+    "compare.pair.changed_values": {
+        "fr": "Valeurs modifiées, seules sur leur enregistrement\u00a0: {values}.",
+        "en": "Values changed, alone on their record: {values}.",
+    },
+    "compare.all.identical": {
+        "fr": "Les {n}\u00a0copies sont identiques octet pour octet.",
+        "en": "The {n} copies are byte-for-byte identical.",
+    },
+    "compare.all.same_records": {
+        "fr": (
+            "Les {n}\u00a0copies contiennent les mêmes enregistrements, à l'ordre des lignes, à "
+            "l'encodage et à la mise en forme près."
+        ),
+        "en": "The {n} copies hold the same records, up to row order, encoding and formatting.",
+    },
+    "compare.all.summary": {
+        "fr": (
+            "{n}\u00a0copies\u00a0: {records} et {persons} distincts en tout\u00a0; {common} "
+            "({share}) se trouvent dans toutes."
+        ),
+        "en": (
+            "{n} copies: {records} and {persons} in all; {common} ({share}) are in every copy."
+        ),
+    },
+    "compare.all.complete": {
+        "fr": (
+            "{copies} contient tous les enregistrements des autres copies.",
+            "{copies} contiennent chacune tous les enregistrements des autres copies.",
+        ),
+        "en": (
+            "{copies} holds every record of the other copies.",
+            "{copies} each hold every record of the other copies.",
+        ),
+    },
+    "compare.all.columns_differ": {
+        "fr": (
+            "Les colonnes diffèrent d'une copie à l'autre\u00a0: les enregistrements sont comparés "
+            "sur les colonnes que toutes les copies ont."
+        ),
+        "en": (
+            "The columns differ between copies: records are compared on the columns every copy "
+            "has."
+        ),
+    },
+    "compare.report.copy": {"fr": "Copie {label}\u00a0: {name}"},
+    "compare.report.file": {
+        "fr": (
+            "  sha256 {sha256}, {size}\u00a0octets, encodage {encoding}, séparateur "
+            "« {delimiter} »"
+        ),
+    },
+    "compare.report.rows": {
+        "fr": (
+            "  lignes lues {rows_read}, écartées {rows_quarantined}\u00a0; enregistrements "
+            "distincts {records}, doublons {duplicates}, personnes {persons}"
+        ),
+    },
+    "compare.report.columns": {"fr": "  colonnes ({n})\u00a0: {columns}"},
+    "compare.report.pair": {"fr": "{a} / {b}"},
+    "compare.report.records": {
+        "fr": "  enregistrements\u00a0: {only_a} seulement dans {a}, {only_b} seulement dans {b}, "
+              "{both} dans les deux",
+    },
+    "compare.report.persons": {
+        "fr": "  personnes\u00a0: {only_a} seulement dans {a}, {only_b} seulement dans {b}, "
+              "{both} dans les deux",
+    },
+    "compare.report.changed": {
+        "fr": "  enregistrements modifiés (même personne, même prélèvement)\u00a0: {n}",
+    },
+    "compare.report.columns_only": {"fr": "  colonnes seulement dans {label}\u00a0: {columns}"},
+    "compare.report.recategorised": {"fr": "  colonnes changées de catégorie\u00a0: {columns}"},
+    "compare.report.verdict": {"fr": "  {verdict}"},
+    "compare.report.all": {"fr": "Ensemble des copies"},
+    "compare.report.overlap": {"fr": "  {copies}\u00a0: {records}, {persons}"},
     # --- the published CSV (French only) ---------------------------------------------------------
     "csv.header.month": {"fr": "Mois"},
     "csv.header.lab": {"fr": "Laboratoire"},

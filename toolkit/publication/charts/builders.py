@@ -21,6 +21,7 @@ import polars as pl
 from toolkit.publication.charts.theme import (
     ACCENT,
     BASE,
+    CATEGORICAL,
     HEIGHT,
     INK,
     MUTED,
@@ -701,3 +702,103 @@ def distance_chart(
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, notes=footnotes([frame], lang=lang, k=k))
+
+
+def overlap_chart(
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+) -> alt.VConcatChart:
+    """Persons by the set of copies they appear in (« A et B », « B seulement »), largest first.
+
+    The table is the protected overlap of a comparison (``toolkit.publication.comparison``):
+    ``copies`` (a pattern such as "A+B"), ``pattern`` (its words) and ``persons``.
+    """
+    frame = collect(data, "overlap", ["copies", "pattern", "persons"])
+    frame = with_suppression(frame, "persons", keys=("copies", "pattern"), lang=lang, k=k)
+    frame = frame.sort(["persons", "copies"], descending=[True, False], nulls_last=True)
+    frame = frame.with_columns(
+        label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
+        label_x=pl.col("persons").fill_null(0),
+        shared=pl.col("copies").str.contains("+", literal=True),
+    )
+    order = frame["pattern"].to_list()
+    y = alt.Y("pattern:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    x = alt.X("persons:Q", title=text("chart.persons", lang), axis=_count_axis(""))
+    bars = alt.Chart(frame).mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y,
+        color=alt.condition("datum.shared", alt.value(BASE), alt.value(CATEGORICAL[1])),
+    )  # fmt: skip
+    labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
+        x=alt.X("label_x:Q"), y=y, text="label:N",
+        color=alt.condition("datum.suppressed", alt.value(MUTED), alt.value(INK)),
+    )  # fmt: skip
+    body = alt.layer(bars, labels).properties(width=WIDTH - 160, height=max(80, 26 * len(order)))
+    shown = frame.filter(pl.col("suppressed").not_())
+    first = shown.row(0, named=True) if shown.height else None
+    alt_text = plural(
+        "compare.overlap.alt", len(order), lang, n=len(order),
+        first=first["pattern"] if first else order[0],
+        persons=number(first["persons"], lang) if first else text("chart.no_data", lang),
+    )  # fmt: skip
+    return finish(body, title=text("compare.overlap.title", lang),
+                  subtitle=text("compare.overlap.subtitle", lang), alt_text=alt_text, lang=lang,
+                  source=source, notes=footnotes([frame], lang=lang, k=k))  # fmt: skip
+
+
+def differences_chart(
+    data: Frame, dimension: str, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+) -> alt.VConcatChart:
+    """Persons found in one copy only, by month of sample or by lab, stacked, one colour per copy.
+
+    The one-copy patterns are disjoint (a person is in one of them at most), so their bars stack:
+    a stack is the persons of that month or lab found in one copy only.
+
+    ``data``: the protected rows of one-copy patterns of a comparison table by ``dimension``
+    ("month" as "YYYY-MM", or "lab"), with ``copies``, ``pattern`` and ``persons``. Records
+    without a month are left out of the month chart; without a lab, drawn as « Laboratoire
+    inconnu ».
+    """
+    if dimension not in ("month", "lab"):
+        raise InputError(f"differences by {dimension!r}: use 'month' or 'lab'")
+    frame = collect(data, "differences", ["copies", "pattern", dimension, "persons"])
+    frame = with_suppression(frame, "persons", keys=("copies", "pattern", dimension), lang=lang,
+                             k=k)  # fmt: skip
+    if dimension == "month":
+        frame = frame.drop_nulls("month").with_columns(
+            month=(pl.col("month") + "-01").str.to_date(strict=False)
+        ).drop_nulls("month").with_columns(_iso("month"))
+        if not frame.height:
+            raise nothing_to_draw("differences", "no record of one copy only has a known month")
+        x = alt.X("yearmonth(month):T", title=text("chart.month", lang),
+                  axis=alt.Axis(format="%b %Y", tickCount=6))  # fmt: skip
+    else:
+        frame = frame.with_columns(_named_labs("lab", lang))
+        x = alt.X("lab:N", title=text("chart.lab", lang), sort="ascending",
+                  axis=alt.Axis(labelAngle=-45, labelLimit=160))  # fmt: skip
+    colour = alt.Color("pattern:N", title=None, legend=alt.Legend(orient="top"),
+                       scale=alt.Scale(range=CATEGORICAL))  # fmt: skip
+    y = alt.Y("persons:Q", title=text("chart.persons", lang), axis=_count_axis(""))
+    shown = frame.filter(pl.col("suppressed").not_())
+    hidden = frame.filter(pl.col("suppressed")).with_columns(persons=pl.lit(0))
+    # A hidden count is never drawn as a bar (nor as zero): a grey tick on the axis, its marker
+    # in the tooltip and the footnote.
+    layers = [
+        alt.Chart(shown).mark_bar(width={"band": 0.8}).encode(x=x, y=y, color=colour),
+        alt.Chart(hidden).mark_tick(color=SUPPRESSED, thickness=3, orient="horizontal").encode(
+            x=x, y=alt.Y("persons:Q", stack=None), tooltip=["pattern:N", "marker:N"]
+        ),
+    ]  # fmt: skip
+    body = alt.layer(*[layer for layer, part in zip(layers, (shown, hidden), strict=True)
+                       if part.height]).properties(width=WIDTH, height=HEIGHT)  # fmt: skip
+    said = []
+    for pattern in sorted(frame["pattern"].unique().to_list()):
+        mine = shown.filter(pl.col("pattern") == pattern)
+        value = (number(int(mine["persons"].sum()), lang) if mine.height
+                 else text("compare.differences.all_hidden", lang))  # fmt: skip
+        said.append(text("compare.differences.sum", lang, pattern=pattern, value=value))
+    totals = said
+    what = text(f"compare.differences.by_{dimension}", lang)
+    alt_text = text("compare.differences.alt", lang, by=what,
+                    totals=text("compare.differences.separator", lang).join(totals))
+    return finish(body, title=text(f"compare.differences.title_{dimension}", lang),
+                  subtitle=text("compare.differences.subtitle", lang), alt_text=alt_text,
+                  lang=lang, source=source, notes=footnotes([frame], lang=lang, k=k))  # fmt: skip

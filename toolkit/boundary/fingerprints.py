@@ -1,0 +1,191 @@
+"""Keyed fingerprints of a leak's records, to compare copies of a leak without their values.
+
+A fact-checker often holds several copies of one leak, re-exported, re-encoded, cut or enriched
+along the way. This module turns one copy (read by ``toolkit.raw.ingest``, classified by
+``toolkit.raw.schema``) into a frame that holds, per record, only keyed fingerprints and the
+safe table's coarse columns; ``toolkit.safe.compare`` compares such frames. No value crosses:
+without the key, a fingerprint cannot be checked against a guess.
+
+Columns of the frame (one row per record, in file order):
+
+* ``v_<key>`` (UInt64), one per compared *column key*: a fingerprint of the record's normalised
+  value(s) for that key, to count the values that changed between copies. A column's key is
+  its category (``v_nir``, ``v_birth_date``…), taken by category and not by header, or
+  ``other:<folded header>`` for a column of category ``other`` (an unrecognised column can only
+  be matched by its name: ``v_other:statut``). Several columns of one category (two addresses,
+  fourteen doctor fields) make one key: the wrapping sum of their fingerprints, so that their
+  order does not matter. A value is normalised by stripping it, folding runs of spaces (and
+  tabs, line breaks) into one space and lower-casing it; empty markers (``""``, ``NULL``,
+  ``\\N``, ``-``…) are empty. Header names, column order, case, spacing, quoting, encoding and
+  delimiter therefore change nothing. A fingerprint is Polars' 64-bit hash of the normalised
+  value, seeded with a secret derived from the key: cheap enough for every cell, but not a
+  cryptographic MAC, which is why these columns never leave memory (only counts computed from
+  them do).
+* ``record`` (Binary, 16 bytes): keyed BLAKE2b-128 (personalisation ``leaktoolkit.rec1``) of the
+  record's ``v_<key>`` fingerprints in key order: the record's identity across copies.
+  ``compared`` chooses the keys (the comparison uses the keys every copy has, so that an extra
+  column in one copy does not make all its records new).
+* ``person_id`` (UInt128): exactly the safe table's keyed person id
+  (``toolkit.boundary.pseudonymise``, same key), as the integer its hex digits spell.
+* ``sample`` (UInt64): a fingerprint of the person id and the sample date (the same sample of
+  the same person, however the rest of the record was changed).
+* ``lab``, ``sample_month``, ``departement`` (the safe table's ``lab``, ``sample_month`` and
+  ``residence_departement``, taken from ``pseudonymise``'s own output, not recomputed) and the
+  ``exposed_<category>`` flags.
+
+Without the key, no fingerprint can be recomputed from a guess; none is ever printed or written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import polars as pl
+
+from toolkit.boundary import pseudonymise
+from toolkit.boundary.safe_table import compact_person_ids
+from toolkit.raw import distinct
+from toolkit.shared.errors import InputError
+from toolkit.shared.folding import fold_text
+from toolkit.shared.vocabulary import CATEGORIES
+
+# BLAKE2b's personalisation keeps these fingerprints apart from person ids under the same key.
+_RECORD = b"leaktoolkit.rec1"
+_VALUES = b"leaktoolkit.val1"
+#: Without one of these, no record can be tied to a person (pseudonymise's person key).
+_PERSON_KEYS: tuple[tuple[str, ...], ...] = (
+    ("nir",),
+    ("surname", "first_name", "birth_date"),
+    ("birth_name", "first_name", "birth_date"),
+)
+
+
+def column_keys(schema: Any, columns: list[str]) -> dict[str, list[str]]:
+    """Each column key (a category, or ``other:<folded header>``) -> its columns.
+
+    The columns of a category are in the classification's reading order; the key set is what
+    two copies must share for their records to be compared.
+    """
+    mapping = pseudonymise.mapping_of(schema)
+    keys: dict[str, list[str]] = {}
+    for category in CATEGORIES:
+        if category == "other":
+            continue
+        of = pseudonymise.columns_of(schema, columns, category)
+        if of:
+            keys[category] = of
+    others = [c for c in columns if mapping.get(c, "other") == "other"]
+    if others:
+        folded = pl.select(fold_text(pl.Series(others, dtype=pl.String))).to_series().to_list()
+        for header, name in zip(others, folded, strict=True):
+            keys.setdefault(f"other:{name}", []).append(header)
+    return keys
+
+
+def check_identifies_persons(schema: Any, path: object | None = None) -> None:
+    """Refuse a file in which no column can tie a record to a person (not a leak of persons)."""
+    categories = set(pseudonymise.mapping_of(schema).values())
+    if not any(set(needed) <= categories for needed in _PERSON_KEYS):
+        raise InputError("no column identifies a person (no NIR, nor name and birth date): "
+                         "not a leak of persons", path)  # fmt: skip
+
+
+def _normalised(column: str) -> pl.Expr:
+    """A stripped cell, empty markers as null, runs of spaces folded into one, lower-cased."""
+    return pseudonymise.clean(column).str.replace_all(r"\s\s+|[\t\r\n\v\f]", " ").str.to_lowercase()
+
+
+def _key_value(columns: list[str], seed: int) -> pl.Expr:
+    """The fingerprint of a column key: one column's hash, or the wrapping sum of several
+    columns' hashes (a sum, so that the order of a category's columns changes nothing)."""
+    hashes = [_normalised(c).hash(seed) for c in columns]
+    return hashes[0] if len(hashes) == 1 else pl.sum_horizontal(hashes)
+
+
+def _value_seed(key: bytes) -> int:
+    """The seed of the in-memory value fingerprints, derived from the key."""
+    secret = hashlib.blake2b(b"values", key=key, digest_size=8, person=_VALUES).digest()
+    return int.from_bytes(secret, "little")
+
+
+def _record_hash(key: bytes, width: int) -> Any:
+    """Keyed BLAKE2b-128 of each row of ``width`` value fingerprints (8 bytes each)."""
+    keyed = hashlib.blake2b(key=key, digest_size=16, person=_RECORD)
+    copy = keyed.copy
+    size = 8 * width
+
+    def digest(value: memoryview) -> bytes:
+        state = copy()
+        state.update(value)
+        return state.digest()
+
+    def hash_batch(values: pl.Series) -> pl.Series:
+        # The struct of UInt64 fingerprints as one row-major block: a record is a slice of it.
+        rows = values.struct.unnest().to_numpy(order="c").astype("<u8", copy=False)
+        block = memoryview(rows.tobytes())
+        digests = map(digest, (block[i : i + size] for i in range(0, len(block), size)))
+        return pl.Series(values.name, list(digests), dtype=pl.Binary)
+
+    return hash_batch
+
+
+def value_column(key: str) -> str:
+    """The name of the value fingerprint of a column key: ``v_nir``, ``v_other:statut``."""
+    return f"v_{key}"
+
+
+def fingerprints(
+    source: Any,
+    schema: Any,
+    key: bytes,
+    *,
+    compared: list[str] | None = None,
+) -> pl.LazyFrame:
+    """The per-record fingerprint frame of one copy of a leak (see the module's docstring).
+
+    ``source`` is an ``Ingested`` or a frame of raw strings, ``schema`` its classification,
+    ``key`` the pseudonymisation key. ``compared``: the column keys to fingerprint (default:
+    every key of this copy; a key the copy lacks counts as empty).
+    """
+    frame = getattr(source, "frame", source)
+    in_memory = getattr(source, "in_memory", isinstance(frame, pl.DataFrame))
+    frame = frame.lazy()
+    available = frame.collect_schema().names()
+    check_identifies_persons(schema)
+    keys = column_keys(schema, available)
+    wanted = sorted(keys) if compared is None else sorted(compared)
+    seed = _value_seed(key)
+    sample_columns = pseudonymise.columns_of(schema, available, "sample_date")
+    used = sorted({c for k in wanted for c in keys.get(k, [])} | set(sample_columns))
+    absent = pl.lit(None, pl.String).hash(seed)
+    staged = frame.with_columns(pseudonymise.stripped(used)).select(
+        _sample_raw=pseudonymise.first_filled(sample_columns),
+        **{value_column(k): _key_value(keys[k], seed) if k in keys else absent for k in wanted},
+    )
+    staged = distinct.derive_once(
+        staged,
+        in_memory=in_memory,
+        derivations=[(["_sample_raw"], lambda u: u.with_columns(
+            _sample=pseudonymise.plausible_date(pl.col("_sample_raw"))))],
+    )  # fmt: skip
+    values = [value_column(k) for k in wanted]
+    record = pl.struct(values).map_batches(
+        _record_hash(key, len(values)), return_dtype=pl.Binary, is_elementwise=True
+    )
+    # Health mentions are not compared: their search is skipped.
+    crossed = pseudonymise.pseudonymise(source, schema, key, mentions=lambda text: {})
+    safe = compact_person_ids(crossed).select(
+        "person_id", "lab", "sample_month", pl.col("residence_departement").alias("departement"),
+        pl.col("^exposed_.*$"),
+    )  # fmt: skip
+    joined = pl.concat([safe, staged.select(pl.col(values), "_sample", record=record)],
+                       how="horizontal")  # fmt: skip
+    sample = pl.struct(pl.col("person_id"), pl.col("_sample")).hash(seed)
+    return joined.select(
+        "record", "person_id", sample.alias("sample"), *values,
+        "lab", "sample_month", "departement", pl.col("^exposed_.*$"),
+    )  # fmt: skip
+
+
+__all__ = ["check_identifies_persons", "column_keys", "fingerprints", "value_column"]
