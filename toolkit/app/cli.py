@@ -17,7 +17,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
@@ -387,15 +386,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def _stopping_on_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Terminated` while the block runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
+    with scratch.signal_handlers(_STOP_SIGNALS, _stop):
         yield
-        return
-    previous = {number: signal.signal(number, _stop) for number in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _silence_stdout() -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.app.workflows import read_and_classify
-from toolkit.boundary import fingerprints
+from toolkit.boundary import fingerprints, tripwire
+from toolkit.boundary.tripwire import Identifiers
 from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.raw.schema import Schema
 from toolkit.safe.compare import Comparison, Copy, compare
@@ -35,6 +36,7 @@ def compare_files(
     overrides: dict[str, str] | None = None,
     read_options: ReadOptions | None = None,
     progress: bool = True,
+    identifiers: list[Identifiers] | None = None,
 ) -> Comparison:
     """Read two or more copies of a leak and compare them (counts and verdicts, no value).
 
@@ -45,7 +47,9 @@ def compare_files(
     Copies are read and classified two at a time (one at a time with ``progress``, so that the
     progress bars stay readable) and held open until all are (the column keys they share
     decide what is compared), then fingerprinted two at a time, each closed (its private
-    copies deleted) as soon as its fingerprints are taken.
+    copies deleted) as soon as its fingerprints are taken. Given a list, ``identifiers``
+    receives each copy's identifiers for the tripwire (in the copies' order), taken on the same
+    read (publishing a comparison needs them).
     """
     if len(paths) < 2:
         raise InputError("give at least two copies to compare")
@@ -63,16 +67,17 @@ def compare_files(
             raise
         return Path(path), raw, classes
 
-    def fingerprinted(item: tuple[Path, Ingested, Schema]) -> Copy:
+    def fingerprinted(item: tuple[Path, Ingested, Schema]) -> tuple[Copy, Identifiers | None]:
         path, raw, classes = item
         frame = fingerprints.fingerprints(raw, classes, key, compared=compared).collect()
+        found = tripwire.collect_identifiers(raw, classes) if identifiers is not None else None
         raw.close()  # its private copies go as soon as its fingerprints are taken
         return Copy(
             name=path.name, sha256=raw.sha256, size=path.stat().st_size,
             rows_read=raw.rows_read, rows_quarantined=raw.rows_quarantined,
             encoding=raw.encoding, delimiter=raw.delimiter, columns=dict(classes.mapping),
             fingerprints=frame,
-        )  # fmt: skip
+        ), found  # fmt: skip
 
     # Two at a time: what one copy runs in Python (decoding, keyed hashes) overlaps with what
     # Polars, which releases Python's lock, runs for the other.
@@ -90,8 +95,10 @@ def compare_files(
         shared = set.intersection(*(set(fingerprints.column_keys(classes, raw.columns))
                                     for _, raw, classes in read))  # fmt: skip
         compared = sorted(shared)
-        copies = list(pool.map(fingerprinted, read))
-    return compare(copies, labels=labels)
+        made = list(pool.map(fingerprinted, read))
+    if identifiers is not None:  # raw-side values: they never reach the safe-side comparison
+        identifiers.extend(found for _, found in made if found is not None)
+    return compare([copy for copy, _ in made], labels=labels)
 
 
 # --- reports --------------------------------------------------------------------------------

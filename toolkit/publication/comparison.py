@@ -177,14 +177,15 @@ def comparison_release(
         per_copy = pl.DataFrame({"copy": labels, COUNT: [int(c["persons"]) for c in copies]})
     kept, left_out = protect_comparison(overlap, by_pattern, k=k, allow_small_k=allow_small_k,
                                         earlier=earlier, per_copy=per_copy)  # fmt: skip
+    patterns = overlap["copies"].to_list()
+    words = {c: pattern_label(c, labels, lang) for c in patterns}  # the charts' language
+    words_fr = {c: pattern_label(c, labels, "fr") for c in patterns}  # the CSV's
     files: dict[str, bytes] = {}
     summaries: list[dict[str, Any]] = []
     for name, draft in kept.items():
         table = chart_table(draft.protected)
         if "copies" in table.columns:
-            table = table.with_columns(pattern=pl.col("copies").map_elements(
-                lambda c: pattern_label(c, labels, lang), return_dtype=pl.String
-            ))  # fmt: skip
+            table = table.with_columns(pattern=pl.col("copies").replace(words))
         if name == PER_COPY:
             chart = None
         elif name == OVERLAP:
@@ -200,8 +201,7 @@ def comparison_release(
             files.update(chart_files(chart, name))
         csv = csv_table(draft.protected)
         if "copies" in draft.protected.table.columns:
-            words = {c: pattern_label(c, labels, "fr") for c in draft.protected.table["copies"]}
-            csv = csv.with_columns(pl.col(HEADERS["copies"]).replace(words))
+            csv = csv.with_columns(pl.col(HEADERS["copies"]).replace(words_fr))
         files[f"{name}.csv"] = csv_bytes(csv)
         summaries.append({"name": name, "files": sorted(f for f in files if f.startswith(name)),
                           **published_summary(draft.protected.summary)})  # fmt: skip

@@ -27,7 +27,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -143,22 +143,30 @@ def _signals_held() -> Iterator[None]:
     handlers themselves are swapped for one that only notes the signal (main thread only:
     elsewhere a handler cannot be set, and none runs).
     """
+    caught: list[int] = []
+    try:
+        with signal_handlers(_HELD_SIGNALS, lambda signum, frame: caught.append(signum)):
+            yield
+    finally:
+        if caught:
+            signal.raise_signal(caught[0])  # now handled as it would have been
+
+
+@contextmanager
+def signal_handlers(numbers: Iterable[int], handler: Any) -> Iterator[None]:
+    """``handler`` for the signals ``numbers`` while the block runs, the previous ones after.
+
+    Main thread only (Python sets handlers there alone): elsewhere nothing changes.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[int] = []
-
-    def note(signum: int, frame: object) -> None:
-        caught.append(signum)
-
-    previous = {number: signal.signal(number, note) for number in _HELD_SIGNALS}
+    previous = {number: signal.signal(number, handler) for number in numbers}
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if caught:
-            signal.raise_signal(caught[0])  # now handled as it would have been
+        for number, handler_before in previous.items():
+            signal.signal(number, handler_before)
 
 
 def _delete(tracked: list[Path]) -> None:
@@ -188,6 +196,7 @@ atexit.register(_at_exit)
 __all__ = [
     "PRIVATE_FILE",
     "PRIVATE_FOLDER",
+    "signal_handlers",
     "discard",
     "forget",
     "open_private",
