@@ -399,6 +399,7 @@ def test_a_published_comparison_holds_no_raw_value_no_small_count_and_is_recorde
             "comparaison_par_copie.csv", "manifest.json"} <= names  # fmt: skip
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     shas = [c["sha256"] for c in manifest["copies"]]
+    assert not [k for k in manifest if k.startswith("verdict")]  # unprotected counts in them
     assert shas == [ingest.read_leak(p).sha256 for p in (leak["path"], e["extract"],
                                                         e["enriched"])]  # fmt: skip
     # Nothing of any copy in any file, whatever its format.

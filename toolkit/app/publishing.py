@@ -416,9 +416,11 @@ def publish_comparison(
                          "--epsilon")  # fmt: skip
     check_out_folder(out)
     secret = key or keys.load_key(key_file)
+    found: list[Identifiers] = []
     comparison = compare_files(list(copies), secret, labels=labels, overrides=overrides,
-                               read_options=read_options, progress=progress)  # fmt: skip
-    identifiers = _union([identifiers_of(c, read_options=read_options) for c in copies])
+                               read_options=read_options, progress=progress,
+                               identifiers=found)  # fmt: skip
+    identifiers = _union(found)
     described = [
         {"label": c.label, "sha256": c.sha256, "size": c.size, "rows_read": c.rows_read,
          "rows_quarantined": c.rows_quarantined, "persons": c.persons}
@@ -430,8 +432,8 @@ def publish_comparison(
         comparison.overlap, comparison.by_pattern, described, k=protection.k,
         allow_small_k=protection.allow_small_k, earlier=ledger.tables_of(input_id),
     )  # fmt: skip
-    manifest = {**release.manifest, "tripwire": identifiers.describe(),
-                "verdict_fr": comparison.verdict_fr}  # fmt: skip
+    # The verdicts stay with the analyst: they quote unprotected counts ("ajoute 3 personnes").
+    manifest = {**release.manifest, "tripwire": identifiers.describe()}
     files = {**release.files, "manifest.json": (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")}  # fmt: skip
