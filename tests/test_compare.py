@@ -15,11 +15,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from toolkit.app import cli
 from toolkit.app.compare import compare_files, comparison_dict
 from toolkit.boundary import fingerprints, pseudonymise, tripwire
 from toolkit.raw import ingest, schema, synth
+from toolkit.safe import compare as compare_module
 from toolkit.safe.compare import Copy, check_fingerprints, compare
 from toolkit.shared import paths
 from toolkit.shared.errors import BoundaryError
@@ -176,6 +178,41 @@ def test_the_differences_count_what_one_copy_alone_holds(leak, extract_and_enric
     assert months.str.contains(r"^\d{4}-\d{2}$").all()
     nir = diff.filter((pl.col("dimension") == "category") & (pl.col("value") == "nir"))
     assert nir["records"].item() == e["added"]["NIR"].str.strip_chars().ne("").sum()
+
+
+def test_large_copies_compared_part_by_part_on_disk_give_the_same_comparison(
+    leak, extract_and_enriched, tmp_path, monkeypatch
+):
+    """Copies too large for memory are compared in parts, through private files on disk."""
+    e = extract_and_enriched
+    altered = leak["frame"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 50 == 0).then(pl.lit("01/01/1901"))
+        .otherwise(pl.col("DATE_NAISSANCE")).alias("DATE_NAISSANCE")
+    )  # fmt: skip
+    files = [e["extract"], leak["path"], e["enriched"], write(altered, tmp_path / "altered.csv")]
+    in_memory = compare_files(files, KEY, progress=False)
+    interim = tmp_path / "interim"
+    monkeypatch.setattr(paths, "INTERIM", interim)
+    monkeypatch.setattr(ingest, "IN_MEMORY_BYTES", 0)  # every copy read as a large one
+    monkeypatch.setattr(compare_module, "PART_ROWS", 1_000)  # 12 parts
+    modes: list[int] = []
+    keep = compare_module._Plan.keep
+
+    def watched(plan, lazy):
+        kept = keep(plan, lazy)
+        assert plan.parts == 12
+        modes.extend(p.stat().st_mode & 0o777 for p in plan.folder.iterdir())
+        return kept
+
+    monkeypatch.setattr(compare_module._Plan, "keep", watched)
+    on_disk = compare_files(files, KEY, progress=False)
+    assert modes and set(modes) == {0o600}  # private files
+    assert [p for p in interim.rglob("*") if p.is_file()] == []  # all gone after
+    assert on_disk.pairs == in_memory.pairs
+    assert sum(on_disk.pairs[-1].changed_values.values()) > 0
+    for table in ("overlap", "differences", "by_pattern"):
+        assert_frame_equal(getattr(on_disk, table), getattr(in_memory, table))
+    assert on_disk.copies == in_memory.copies
 
 
 # --- altered values -------------------------------------------------------------------------
@@ -437,3 +474,40 @@ def test_the_copy_picker_compares_what_is_picked_and_asks_for_two(leak, extract_
     _, values = raw_identifiers(leak["path"])
     shown = picker.message.value + picker.tables.value
     assert not [v for v in values if v in shown]
+
+
+def _left_out(out: Path) -> dict[str, str]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {o.get("table") or o["figure"]: o["reason"] for o in manifest["left_out"]}
+
+
+def test_a_copy_and_a_comparison_never_both_count_its_persons_by_month_or_lab(
+    leak, extract_and_enriched, tmp_path, monkeypatch
+):
+    """Persons by month of one copy minus persons by month of a group of copies holding it
+    would give a hidden cell back: whichever is published second leaves those tables out."""
+    from toolkit.app.publishing import publish_comparison, publish_leak
+
+    monkeypatch.setattr(paths, "INTERIM", tmp_path / "interim")
+    e = extract_and_enriched
+    linked = "a comparison of copies of this file (or a compared copy)"
+    # The comparison first, then a bundle of one of its copies.
+    publish_comparison([leak["path"], e["enriched"]], tmp_path / "c1", key=KEY)
+    assert not _left_out(tmp_path / "c1")
+    publish_leak(e["enriched"], tmp_path / "b1", key=KEY)
+    left = _left_out(tmp_path / "b1")
+    assert {"01_chronologie", "02_laboratoires", "05_categories_par_annee"} <= set(left)
+    assert all(linked in left[f] for f in ("01_chronologie", "02_laboratoires"))
+    assert (tmp_path / "b1" / "03_departements.csv").exists()  # the rest is published
+    # Under another key (a new ledger), a bundle first, then a comparison holding its copy.
+    monkeypatch.setenv("TOOLKIT_LEDGER_DIR", str(tmp_path / "ledger2"))
+    publish_leak(e["extract"], tmp_path / "b2", key=KEY)
+    assert "01_chronologie" not in _left_out(tmp_path / "b2")
+    publish_comparison([e["extract"], e["enriched"]], tmp_path / "c2", key=KEY)
+    left = _left_out(tmp_path / "c2")
+    assert set(left) == {"comparaison_par_mois", "comparaison_par_laboratoire"}
+    assert (tmp_path / "c2" / "comparaison_recouvrement.csv").exists()
+    # A copy compared under another key only keeps everything.
+    monkeypatch.setenv("TOOLKIT_LEDGER_DIR", str(tmp_path / "ledger3"))
+    publish_leak(leak["path"], tmp_path / "b3", key=KEY)
+    assert "01_chronologie" not in _left_out(tmp_path / "b3")

@@ -186,3 +186,26 @@ def test_a_release_of_many_persons_is_published_and_leaves_every_hidden_cell_fre
     assert len(release.tables) == 4
     assert sum(c.hidden for t in release.tables for c in t.cells) > 0  # something to attack
     assert narrowed(release) == []
+
+
+def test_three_copies_with_one_small_group_are_published_with_that_group_hidden():
+    # "C only" holds 5 persons. Each copy's persons are known (published, or publishable by a
+    # bundle of each): hiding one more cell never frees it, as "C only" sits in C's sum and
+    # each cell beside it in another copy's sum; several cells hidden together do.
+    groups = {"A+B+C": 300, "A+B": 60, "A+C": 40, "B+C": 30, "A": 50, "B": 25, "C": 5}
+    persons = [{**p, "copies": copies} for copies, n in groups.items()
+               for p in people(n, len(copies), ("A",))]  # fmt: skip
+    release = comparison_release(*tables_of(persons), with_persons(persons), k=K)
+    overlap = next(t for t in release.tables if t.name == OVERLAP)
+    hidden = {c.key[0] for c in overlap.cells if c.hidden}
+    assert "C" in hidden and len(hidden) >= 3
+    per_copy = next(t for t in release.tables if t.name == PER_COPY)
+    assert not any(c.hidden for c in per_copy.cells)  # known to all: never hidden
+    assert narrowed(release) == []
+
+
+def test_a_copy_of_fewer_than_k_persons_is_refused():
+    persons = ([{"copies": "A+B", "months": {"2019-01"}, "labs": {"lbm01"}}] * 5
+               + [{"copies": "A", "months": {"2019-02"}, "labs": {"lbm01"}}] * 200)  # fmt: skip
+    with pytest.raises(DisclosureError, match="a copy holds fewer than k = 11 persons"):
+        comparison_release(*tables_of(persons), with_persons(persons, ("A", "B")), k=K)

@@ -84,6 +84,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         delimiter=args.delimiter,
         progress=not args.quiet,
+        mode=args.mode,
     )
     print(synth.summary_text(result))
     return 0
@@ -280,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="CSV file to write")
     p.add_argument("--encoding", default="cp1252", help="cp1252 (default) or utf-8")
     p.add_argument("--delimiter", default=";", help="field separator (default ;)")
+    p.add_argument("--mode", default="published", choices=("published", "realistic", "naive"),
+                   help="published (default: calibrated on the published figures), realistic "
+                        "(names by birth year, closed days...) or naive (a forger with Faker)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_synth)
 

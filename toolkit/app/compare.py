@@ -17,6 +17,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from toolkit.app.workflows import read_and_classify
 from toolkit.boundary import fingerprints, tripwire
 from toolkit.boundary.tripwire import Identifiers
@@ -25,6 +27,7 @@ from toolkit.raw.schema import Schema
 from toolkit.safe.compare import Comparison, Copy, compare
 from toolkit.shared import formatting
 from toolkit.shared.errors import InputError
+from toolkit.shared.scratch import sink_private, temporary_folder
 from toolkit.shared.text import plural, text
 
 
@@ -67,9 +70,15 @@ def compare_files(
             raise
         return Path(path), raw, classes
 
-    def fingerprinted(item: tuple[Path, Ingested, Schema]) -> tuple[Copy, Identifiers | None]:
+    def fingerprinted(
+        item: tuple[Path, Ingested, Schema], n: int
+    ) -> tuple[Copy, Identifiers | None]:
         path, raw, classes = item
-        frame = fingerprints.fingerprints(raw, classes, key, compared=compared).collect()
+        lazy = fingerprints.fingerprints(raw, classes, key, compared=compared)
+        if spill is None:
+            frame: pl.DataFrame | pl.LazyFrame = lazy.collect()
+        else:  # streamed to a private file of the comparison's folder
+            frame = pl.scan_parquet(sink_private(lazy, spill / f"copy_{n}.parquet"))
         found = tripwire.collect_identifiers(raw, classes) if identifiers is not None else None
         raw.close()  # its private copies go as soon as its fingerprints are taken
         return Copy(
@@ -95,10 +104,14 @@ def compare_files(
         shared = set.intersection(*(set(fingerprints.column_keys(classes, raw.columns))
                                     for _, raw, classes in read))  # fmt: skip
         compared = sorted(shared)
-        made = list(pool.map(fingerprinted, read))
-    if identifiers is not None:  # raw-side values: they never reach the safe-side comparison
-        identifiers.extend(found for _, found in made if found is not None)
-    return compare([copy for copy, _ in made], labels=labels)
+        # A copy too large to be held in memory is fingerprinted alone, into a private file.
+        large = not all(raw.in_memory for _, raw, _ in read)
+        spill = stack.enter_context(temporary_folder("compare-")) if large else None
+        numbered = range(len(read))
+        made = list((map if large else pool.map)(fingerprinted, read, numbered))
+        if identifiers is not None:  # raw-side values: they never reach the safe-side comparison
+            identifiers.extend(found for _, found in made if found is not None)
+        return compare([copy for copy, _ in made], labels=labels, spill=spill)
 
 
 # --- reports --------------------------------------------------------------------------------

@@ -130,6 +130,7 @@ def _run(rows: int, seed: int, leak: Path, out: Path, safe_path: Path, kept: boo
         labs_info=labs_info,
         synthetic=True,
         key_note=DEMO_KEY_NOTE,
+        fabrication=report.sections["fabrication"]["verdict"]["fr"],
     )
     bar.update(1)
 
@@ -152,6 +153,7 @@ def _run(rows: int, seed: int, leak: Path, out: Path, safe_path: Path, kept: boo
         f"  published claims supported by the file: {supported}/{len(verdicts)} "
         f"(contradicted: {contradicted.height}, of which {disputed} where sources disagree; "
         f"not measurable: {int((verdicts == claims.NOT_MEASURABLE).sum())})",
+        f"  {report.sections['fabrication']['verdict']['en']}",
         f"  cells suppressed (k = {m['parameters']['k']}): {suppressed:,} of {cells:,}",
         f"  safe table: {safe_path}" if kept
         else "  safe table: deleted at the end (--keep-safe-table keeps it)",

@@ -147,6 +147,7 @@ def _publish(
         rounding=protection.rounding, epsilon=protection.epsilon, labs=located,
         labs_info=labs_info, synthetic=synthetic, earlier=ledger.tables_of(input_sha256),
         allow_small_k=protection.allow_small_k, progress=progress,
+        withheld=ledger.withheld_dimensions(input_sha256),
     )  # fmt: skip
     release = Release(
         kind="bundle", input_sha256=input_sha256, out=str(out),
@@ -349,6 +350,7 @@ def export_figure(
             made.safe, name, k=protection.k, rounding=protection.rounding,
             epsilon=protection.epsilon, labs=located, earlier=ledger.tables_of(sha256),
             persons=_earlier_persons(ledger, sha256), allow_small_k=protection.allow_small_k,
+            withheld=ledger.withheld_dimensions(sha256),
         )  # fmt: skip
         release = Release(
             kind="figure", input_sha256=sha256, out=str(Path(out_dir) / name),
@@ -427,10 +429,12 @@ def publish_comparison(
         for c in comparison.copies
     ]  # fmt: skip
     ledger = open_ledger(secret, key_file)
-    input_id = comparison_id([c.sha256 for c in comparison.copies])
+    shas = [c.sha256 for c in comparison.copies]
+    input_id = comparison_id(shas)
     release = comparison_release(
         comparison.overlap, comparison.by_pattern, described, k=protection.k,
         allow_small_k=protection.allow_small_k, earlier=ledger.tables_of(input_id),
+        withheld=ledger.withheld_dimensions(input_id, shas),
     )  # fmt: skip
     # The verdicts stay with the analyst: they quote unprotected counts ("ajoute 3 personnes").
     manifest = {**release.manifest, "tripwire": identifiers.describe()}
@@ -439,7 +443,8 @@ def publish_comparison(
     ).encode("utf-8")}  # fmt: skip
     record = Release(
         kind="comparison", input_sha256=input_id, out=str(out),
-        parameters=protection.parameters(), persons=None, tables=release.tables,
+        parameters={**protection.parameters(), "copies": shas}, persons=None,
+        tables=release.tables,
     )  # fmt: skip
     ledger.check(record, epsilon_budget=protection.epsilon_budget)
     written = tripwire.write_checked(files, out, identifiers, replace_folder=True)

@@ -21,7 +21,7 @@ Columns of the frame (one row per record, in file order):
   value, seeded with a secret derived from the key: cheap enough for every cell, but not a
   cryptographic MAC, which is why these columns never leave memory (only counts computed from
   them do).
-* ``record`` (Binary, 16 bytes): keyed BLAKE2b-128 (personalisation ``leaktoolkit.rec1``) of the
+* ``record`` (UInt128): keyed BLAKE2b-128 (personalisation ``leaktoolkit.rec1``) of the
   record's ``v_<key>`` fingerprints in key order: the record's identity across copies.
   ``compared`` chooses the keys (the comparison uses the keys every copy has, so that an extra
   column in one copy does not make all its records new).
@@ -41,11 +41,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from toolkit.boundary import pseudonymise
 from toolkit.boundary.safe_table import compact_person_ids
-from toolkit.raw import distinct
 from toolkit.shared.errors import InputError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.vocabulary import CATEGORIES
@@ -53,6 +53,7 @@ from toolkit.shared.vocabulary import CATEGORIES
 # BLAKE2b's personalisation keeps these fingerprints apart from person ids under the same key.
 _RECORD = b"leaktoolkit.rec1"
 _VALUES = b"leaktoolkit.val1"
+_TWO64 = pl.lit(2**64, dtype=pl.UInt128)
 #: Without one of these, no record can be tied to a person (pseudonymise's person key).
 _PERSON_KEYS: tuple[tuple[str, ...], ...] = (
     ("nir",),
@@ -110,7 +111,8 @@ def _value_seed(key: bytes) -> int:
 
 
 def _record_hash(key: bytes, width: int) -> Any:
-    """Keyed BLAKE2b-128 of each row of ``width`` value fingerprints (8 bytes each)."""
+    """Keyed BLAKE2b-128 of each row of ``width`` value fingerprints (8 bytes each), as the
+    128-bit integer its digest spells (little-endian): half the memory of a binary column."""
     keyed = hashlib.blake2b(key=key, digest_size=16, person=_RECORD)
     copy = keyed.copy
     size = 8 * width
@@ -124,8 +126,11 @@ def _record_hash(key: bytes, width: int) -> Any:
         # The struct of UInt64 fingerprints as one row-major block: a record is a slice of it.
         rows = values.struct.unnest().to_numpy(order="c").astype("<u8", copy=False)
         block = memoryview(rows.tobytes())
-        digests = map(digest, (block[i : i + size] for i in range(0, len(block), size)))
-        return pl.Series(values.name, list(digests), dtype=pl.Binary)
+        digests = b"".join(map(digest, (block[i : i + size] for i in range(0, len(block), size))))
+        halves = np.frombuffer(digests, dtype="<u8").reshape(-1, 2)
+        low, high = (pl.lit(pl.Series(halves[:, i], dtype=pl.UInt64)).cast(pl.UInt128)
+                     for i in (0, 1))  # fmt: skip
+        return pl.select((high * _TWO64 + low).alias(values.name)).to_series()
 
     return hash_batch
 
@@ -148,43 +153,29 @@ def fingerprints(
     ``key`` the pseudonymisation key. ``compared``: the column keys to fingerprint (default:
     every key of this copy; a key the copy lacks counts as empty).
     """
-    frame = getattr(source, "frame", source)
-    in_memory = getattr(source, "in_memory", isinstance(frame, pl.DataFrame))
-    frame = frame.lazy()
+    frame = getattr(source, "frame", source).lazy()
     available = frame.collect_schema().names()
     check_identifies_persons(schema)
     keys = column_keys(schema, available)
     wanted = sorted(keys) if compared is None else sorted(compared)
     seed = _value_seed(key)
-    sample_columns = pseudonymise.columns_of(schema, available, "sample_date")
-    used = sorted({c for k in wanted for c in keys.get(k, [])} | set(sample_columns))
     absent = pl.lit(None, pl.String).hash(seed)
-    staged = frame.with_columns(pseudonymise.stripped(used)).select(
-        _sample_raw=pseudonymise.first_filled(sample_columns),
-        **{value_column(k): _key_value(keys[k], seed) if k in keys else absent for k in wanted},
-    )
-    staged = distinct.derive_once(
-        staged,
-        in_memory=in_memory,
-        derivations=[(["_sample_raw"], lambda u: u.with_columns(
-            _sample=pseudonymise.plausible_date(pl.col("_sample_raw"))))],
-    )  # fmt: skip
     values = [value_column(k) for k in wanted]
-    record = pl.struct(values).map_batches(
-        _record_hash(key, len(values)), return_dtype=pl.Binary, is_elementwise=True
-    )
-    # Health mentions are not compared: their search is skipped.
-    crossed = pseudonymise.pseudonymise(source, schema, key, mentions=lambda text: {})
-    safe = compact_person_ids(crossed).select(
-        "person_id", "lab", "sample_month", pl.col("residence_departement").alias("departement"),
-        pl.col("^exposed_.*$"),
+    # The value fingerprints ride along pseudonymisation's own pass (health mentions are not
+    # compared: their search is skipped); the sample date is parsed there once per distinct value.
+    crossed = pseudonymise.pseudonymise(
+        source, schema, key, mentions=lambda text: {}, sample_dates=True,
+        carry={value_column(k): _key_value(keys[k], seed) if k in keys else absent
+               for k in wanted},
     )  # fmt: skip
-    joined = pl.concat([safe, staged.select(pl.col(values), "_sample", record=record)],
-                       how="horizontal")  # fmt: skip
-    sample = pl.struct(pl.col("person_id"), pl.col("_sample")).hash(seed)
-    return joined.select(
-        "record", "person_id", sample.alias("sample"), *values,
-        "lab", "sample_month", "departement", pl.col("^exposed_.*$"),
+    record = pl.struct(values).map_batches(
+        _record_hash(key, len(values)), return_dtype=pl.UInt128, is_elementwise=True
+    )
+    sample = pl.struct(pl.col("person_id"), pl.col("sample_date")).hash(seed)
+    return compact_person_ids(crossed).select(
+        record.alias("record"), "person_id", sample.alias("sample"), *values,
+        "lab", "sample_month", pl.col("residence_departement").alias("departement"),
+        pl.col("^exposed_.*$"),
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from toolkit.boundary.lab_keys import lab_aliases, with_lab_keys
 from toolkit.boundary.residences import resolve_residences
 from toolkit.boundary.safe_table import MENTION_COLUMNS, lab_code
 from toolkit.raw import distinct, french, health
-from toolkit.shared.errors import InputError
+from toolkit.shared.errors import BoundaryError, InputError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
 
@@ -168,6 +168,8 @@ def pseudonymise(
     postcodes: pl.DataFrame | None = None,
     communes: pl.DataFrame | None = None,
     labs: pl.DataFrame | None = None,
+    carry: Mapping[str, pl.Expr] | None = None,
+    sample_dates: bool = False,
 ) -> pl.LazyFrame:
     """Turn raw leak records into the safe table (a LazyFrame; nothing is read until collected).
 
@@ -179,6 +181,12 @@ def pseudonymise(
     each lab value that designates one of its labs (its FINESS number, code or name) into that
     lab's key, its FINESS number when known (``toolkit.boundary.lab_keys``); without it, or for
     a value shared by two of its labs, the lab's code is the slug of the value.
+
+    For ``toolkit.boundary.fingerprints`` only: ``carry`` maps names to expressions over the
+    raw columns (stripped), computed in the same pass and returned beside the safe table's
+    columns: each must be a UInt64 fingerprint (``BoundaryError`` otherwise, so that no value
+    rides along); ``sample_dates`` adds each record's parsed ``sample_date``. Computed in the
+    same pass, not set beside it afterwards: the streaming engine would hold one side whole.
     """
     frame = getattr(source, "frame", source)
     if not isinstance(frame, pl.LazyFrame | pl.DataFrame):
@@ -195,7 +203,9 @@ def pseudonymise(
     # Stage 1: one narrow frame of the raw fields needed, each taken from the first filled column
     # of its category.
     categorised = {column for columns in cols.values() for column in columns}
-    used = [c for c in available if c in categorised]
+    carry = dict(carry or {})
+    carried = {root for expr in carry.values() for root in expr.meta.root_names()}
+    used = [c for c in available if c in categorised or c in carried]
     staged = frame.with_row_index("__row").with_columns(stripped(used)).select(
         _nir_raw=first_filled(cols["nir"]),
         _surname=pl.coalesce(first_filled(cols["surname"]), first_filled(cols["birth_name"])),
@@ -211,6 +221,7 @@ def pseudonymise(
         if comment_columns
         else pl.lit(None, dtype=pl.String),
         _row=pl.col("__row"),
+        **carry,
         **{
             f"exposed_{category}": pl.any_horizontal(_filled(c) for c in columns)
             for category, columns in cols.items()
@@ -265,8 +276,14 @@ def pseudonymise(
             _keyed_hash(key), return_dtype=pl.String, is_elementwise=True
         )
     )
+    wrong = {n: t for n, t in staged.select(list(carry)).collect_schema().items()
+             if t != pl.UInt64}  # fmt: skip
+    if wrong:
+        raise BoundaryError(f"only fingerprints (UInt64) may be carried, not {wrong}")
     return staged.select(
         pl.col("person_id"),
+        *(pl.col(n) for n in carry),
+        *([pl.col("_sample").alias("sample_date")] if sample_dates else []),
         pl.col("lab"),
         pl.col("_sample").dt.truncate("1mo").alias("sample_month"),
         age_band(pl.col("_birth"), pl.col("_sample")).alias("age_band"),

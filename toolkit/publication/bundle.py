@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,17 +239,21 @@ def protect_release(
     earlier: Sequence[PublishedTable] = (),
     figures: Sequence[Figure] = FIGURES,
     bar: tqdm | None = None,
+    withheld: Collection[str] = (),
 ) -> ProtectedRelease:
     """Every figure's table protected alone, then all of them jointly (with ``earlier``).
 
-    Raises ``InputError`` when no figure can be made from the file.
+    A figure counting persons by one of the ``withheld`` dimensions
+    (``toolkit.publication.ledger.Ledger.withheld_dimensions``) is left out. Raises
+    ``InputError`` when no figure can be made from the file.
     """
     made: list[tuple[Figure, Draft]] = []
     left_out: list[dict[str, str]] = []
     for figure in figures:
         if bar is not None:
             bar.set_postfix_str(figure.name)
-        draft = draft_figure(figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)
+        draft = NO_LINKED if withholds(figure, withheld) else draft_figure(
+            figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)  # fmt: skip
         if isinstance(draft, str):
             left_out.append({"figure": figure.name, "reason": draft})
         else:
@@ -301,13 +305,20 @@ def build_bundle(
     earlier: Sequence[PublishedTable] = (),
     allow_small_k: bool = False,
     progress: bool = False,
+    fabrication: str | None = None,
+    withheld: Collection[str] = (),
 ) -> Bundle:
     """Build every file of the bundle in memory from a safe table (nothing is written).
+
+    ``fabrication`` is the French verdict of the signs of fabrication of the raw leak (from
+    ``verify``, on the raw side), quoted by the methodology note when given.
 
     ``labs`` are located labs (``toolkit.safe.labs.geocode_labs``) or None: then the figures that
     need lab locations are left out and the manifest and note say so. ``earlier`` are the tables
     already published from the same input (release ledger): every table of the bundle is
     protected jointly with them and with each other (``toolkit.publication.release``).
+    ``withheld``: dimensions no figure may count persons by (a comparison of copies of this
+    file already did: ``toolkit.publication.ledger.Ledger.withheld_dimensions``).
     """
     _check_parameters(k, rounding, epsilon, allow_small_k)
     safe = validate_safe_table(safe)
@@ -326,7 +337,7 @@ def build_bundle(
                disable=not progress)  # fmt: skip
     release = protect_release(
         safe, inputs, k=k, rounding=rounding, epsilon=epsilon, persons=persons,
-        earlier=earlier, bar=bar,
+        earlier=earlier, bar=bar, withheld=withheld,
     )  # fmt: skip
     drafts, left_out = release.drafts, release.left_out
     files: dict[str, bytes] = {}
@@ -389,6 +400,7 @@ def build_bundle(
         without_lab=_unknown_cell(drafts, LAB_WINDOWS),
         without_sample_date=_unknown_cell(drafts, TIMELINE_FIGURE),
         earlier_tables=len(earlier),
+        fabrication=fabrication,
     )
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
     manifest: dict[str, Any] = {
@@ -476,15 +488,19 @@ def build_extra(
     earlier: Sequence[PublishedTable] = (),
     persons: int | None = None,
     allow_small_k: bool = False,
+    withheld: Collection[str] = (),
 ) -> Extra:
     """One figure of the registry (a bundle figure or one of ``figures.EXTRAS``), in memory.
 
     Protected like a bundle, jointly with ``earlier`` (the tables already published from the
-    same input) and the published number of ``persons`` when there is one.
+    same input) and the published number of ``persons`` when there is one; refused when it
+    counts persons by one of the ``withheld`` dimensions (as a bundle leaves it out).
     """
     _check_parameters(k, rounding, epsilon, allow_small_k)
     safe = validate_safe_table(safe)
     figure = figure_named(name)
+    if withholds(figure, withheld):
+        raise DisclosureError(f"export refused, nothing written: {name} {NO_LINKED}")
     inputs = FigureInputs(located=_located(labs))
     made = draft_figure(figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)
     if isinstance(made, str):
@@ -504,11 +520,18 @@ def build_extra(
 NO_LABS = text("bundle.left_out.no_labs", "en")
 NO_DATA = text("bundle.left_out.no_data", "en")
 NO_JOINT = text("bundle.left_out.joint", "en")
+NO_LINKED = text("bundle.left_out.linked", "en")
 _REASONS_FR = {
     NO_LABS: text("bundle.left_out.no_labs"),
     NO_DATA: text("bundle.left_out.no_data"),
     NO_JOINT: text("bundle.left_out.joint"),
+    NO_LINKED: text("bundle.left_out.linked"),
 }
+
+
+def withholds(figure: Figure, withheld: Collection[str]) -> bool:
+    """Whether ``figure`` counts persons by one of the ``withheld`` dimensions."""
+    return any(name in withheld for name, _ in figure.dims)
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -24,7 +24,7 @@ Files are written through the tripwire by the caller (``toolkit.app.compare``).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,34 +116,49 @@ def protect_comparison(
     allow_small_k: bool = False,
     earlier: Sequence[PublishedTable] = (),
     per_copy: pl.DataFrame | None = None,
+    withheld: Collection[str] = (),
 ) -> tuple[dict[str, Draft], list[dict[str, str]]]:
     """The comparison's tables protected together (and with ``earlier``); those left out.
 
     ``per_copy`` (``copy``, ``persons``): the persons of each copy, published beside the overlap.
+    It is what anyone can publish with a bundle of each copy, so the attacker is given it as
+    known (its cells are never hidden to protect the others). A table counting persons by one
+    of the ``withheld`` dimensions is left out (``Ledger.withheld_dimensions``).
     """
     disclosure.check_threshold(k, allow_small_k=allow_small_k)
     made = _aggregates(overlap, by_pattern, per_copy)
     drafts: list[Draft] = []
     names: list[str] = []
     left_out: list[dict[str, str]] = []
+    known: list[Draft] = []
     for name, table in made.items():
         keys, dims = TABLES[name]
+        if any(d in withheld for d, _ in dims):
+            left_out.append({"table": name, "reason": text("bundle.left_out.linked", "en")})
+            continue
         if not table.height or not table[COUNT].sum():
             left_out.append({"table": name, "reason": text("bundle.left_out.no_data", "en")})
             continue
         protected = protect_table(table, keys, k=k, totals="total" if name == OVERLAP else "none")
-        drafts.append(Draft(published_table(name, Meaning(dims), protected, keys, k=k),
-                            protected, keys))  # fmt: skip
+        draft = Draft(published_table(name, Meaning(dims), protected, keys, k=k), protected, keys)
+        if name == PER_COPY:
+            if any(c.hidden for c in draft.table.cells):
+                raise DisclosureError("export refused, nothing written: a copy holds fewer "
+                                      f"than k = {k} persons")  # fmt: skip
+            known.append(draft)
+            continue
+        drafts.append(draft)
         names.append(name)
     if OVERLAP not in names:
         raise DisclosureError("nothing to publish: the copies describe no person")
-    jointly = protect_jointly(drafts, earlier, None)
-    kept: dict[str, Draft] = {}
+    jointly = protect_jointly(drafts, [*earlier, *(d.table for d in known)], None)
+    protected = {d.table.name: d for d in known}
     for name, draft in zip(names, jointly, strict=True):
         if draft is None:
             left_out.append({"table": name, "reason": text("bundle.left_out.joint", "en")})
         else:
-            kept[name] = draft
+            protected[name] = draft
+    kept = {name: protected[name] for name in made if name in protected}
     if OVERLAP not in kept:
         raise DisclosureError(
             "export refused, nothing written: some of these copies differ by 1 to k - 1 "
@@ -162,6 +177,7 @@ def comparison_release(
     allow_small_k: bool = False,
     lang: str = "fr",
     earlier: Sequence[PublishedTable] = (),
+    withheld: Collection[str] = (),
 ) -> ComparisonRelease:
     """The comparison's charts, French CSV tables and manifest, protected, in memory.
 
@@ -169,14 +185,16 @@ def comparison_release(
     ``sha256`` (and, when known, ``size``, ``rows_read``, ``rows_quarantined`` and ``persons``,
     published as the persons of each copy): the manifest names the copies by their sha256 and
     label, never by a value read from them. ``earlier`` are the tables of earlier releases of the
-    same comparison (the ledger's), protected with these.
+    same comparison (the ledger's), protected with these; ``withheld``: dimensions its tables
+    may not count persons by (see :func:`protect_comparison`).
     """
     labels = [str(c["label"]) for c in copies]
     per_copy = None
     if all("persons" in c for c in copies):
         per_copy = pl.DataFrame({"copy": labels, COUNT: [int(c["persons"]) for c in copies]})
     kept, left_out = protect_comparison(overlap, by_pattern, k=k, allow_small_k=allow_small_k,
-                                        earlier=earlier, per_copy=per_copy)  # fmt: skip
+                                        earlier=earlier, per_copy=per_copy,
+                                        withheld=withheld)  # fmt: skip
     patterns = overlap["copies"].to_list()
     words = {c: pattern_label(c, labels, lang) for c in patterns}  # the charts' language
     words_fr = {c: pattern_label(c, labels, "fr") for c in patterns}  # the CSV's

@@ -38,6 +38,9 @@ from toolkit.shared.errors import DisclosureError, InputError
 
 LEDGER_VERSION = 1
 
+#: The dimensions a copy's release and a comparison of copies may not both count persons by.
+TIME_AND_PLACE: tuple[str, ...] = ("month", "year", "lab")
+
 #: The default budget of differential privacy, summed over every release of one key.
 DEFAULT_EPSILON_BUDGET = 10.0
 
@@ -120,6 +123,21 @@ class Ledger:
     def tables_of(self, input_sha256: str) -> list[PublishedTable]:
         """Every table published earlier from this input (attacked jointly with a new release)."""
         return [t for r in self.releases if r.input_sha256 == input_sha256 for t in r.tables]
+
+    def withheld_dimensions(
+        self, input_sha256: str, copies: Sequence[str] = ()
+    ) -> frozenset[str]:
+        """Dimensions a new release may not count persons by, because a release of another
+        input with the same persons already did: for a copy of a leak, a comparison of copies
+        that holds it; for a comparison (``copies``: the sha256 of its copies), a release of one
+        of its copies. A person's months, years and labs counted once by copy and once by group
+        of copies could be subtracted one from the other; the joint attacker does not model that
+        link, so whichever release comes second leaves those tables out.
+        """
+        linked = [r for r in self.releases
+                  if input_sha256 in r.parameters.get("copies", ()) or r.input_sha256 in copies]
+        dims = {d for r in linked for t in r.tables for d, _ in t.dims}
+        return frozenset(TIME_AND_PLACE) if dims & set(TIME_AND_PLACE) else frozenset()
 
     def epsilon_spent(self) -> float:
         """The differential-privacy budget already spent under this key."""
@@ -224,4 +242,4 @@ def _difference(earlier: Release, new: Release) -> str | None:
     return None
 
 
-__all__ = ["DEFAULT_EPSILON_BUDGET", "Cell", "Ledger", "Release"]
+__all__ = ["DEFAULT_EPSILON_BUDGET", "TIME_AND_PLACE", "Cell", "Ledger", "Release"]

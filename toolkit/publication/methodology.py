@@ -69,6 +69,9 @@ class NoteFacts:
     without_sample_date: PublishedCount | None = None
     #: The tables of earlier releases of the same file this one was protected with.
     earlier_tables: int = 0
+    #: The verdict of the signs of fabrication, a French sentence (``verify``'s
+    #: ``fabrication.verdict.fr``), when the raw leak was verified; it holds no count.
+    fabrication: str | None = None
 
 
 #: What the note writes for a figure it does not know (a month or a share missing).
@@ -147,6 +150,8 @@ def methodology_note(facts: NoteFacts) -> str:
                 plural("note.quarantined", f.quarantined, quarantined=number(f.quarantined))
             )
     file_par += _missing(f)
+    if f.fabrication:
+        file_par.append(text("note.fabrication", verdict=f.fabrication))
     if f.synthetic:
         file_par.append(text("note.synthetic"))
     counted = [

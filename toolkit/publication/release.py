@@ -481,8 +481,10 @@ def protect_jointly(
 
     ``earlier`` are the tables already published from the same input (they cannot change). For
     a narrowed cell, the published cells tied to it are tried one by one (nearest, smallest
-    first) and the first whose hiding frees it is hidden. When no single cell does, the table
-    of the narrowed cell is left out of the release (None in its place): on a small file the
+    first) and the first whose hiding frees it is hidden. When no single cell does, they are
+    hidden together, one more at a time, until the cell is freed (``MAX_TRIES`` at most).
+    When that fails too, the table of the narrowed cell is left out of the release (None in
+    its place): on a small file the
     tables can be so tightly tied (a list of combinations that covers nearly everyone, next to
     the number of persons) that hiding cells one by one would empty them all. Hiding or leaving
     out only widens what the attacker can say of the others, so a cell found safe stays safe
@@ -522,9 +524,14 @@ def protect_jointly(
             if attacker.Attack(tried.model).narrows(check) is None:
                 freed = (t, c)
                 break
+        together = None if freed is not None else _free_together(
+            check, candidates, present, earlier, persons)  # fmt: skip
         if freed is not None:
             t, c = freed
             kept[index[t - first]] = _hidden_in(present[t - first], c)
+        elif together is not None:
+            for i, draft in enumerate(together):
+                kept[index[i]] = draft
         elif t_narrowed >= first:
             kept[index[t_narrowed - first]] = None
         else:
@@ -533,6 +540,28 @@ def protect_jointly(
                 "from what this export and the earlier releases of this file publish together; "
                 "publish fewer or coarser tables, or raise k"
             )
+
+
+def _free_together(
+    check: Hidden,
+    candidates: list[tuple[int, int]],
+    present: list[Draft],
+    earlier: Sequence[PublishedTable],
+    persons: int | None,
+) -> list[Draft] | None:
+    """The drafts with the first candidates hidden together, as few as free ``check``, or None.
+
+    For a cell no single hidden cell frees: one tied to it by several sums, as a group of
+    copies is by the persons of each copy it holds.
+    """
+    first = len(earlier)
+    trial = list(present)
+    for n, (t, c) in enumerate(candidates[:MAX_TRIES]):
+        trial[t - first] = _hidden_in(trial[t - first], c)
+        tried = build_model([*earlier, *(d.table for d in trial)], persons)
+        if n and attacker.Attack(tried.model).narrows(check) is None:
+            return trial
+    return None
 
 
 def _describe_var(

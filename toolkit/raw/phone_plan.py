@@ -63,6 +63,20 @@ FICTION_PREFIXES: tuple[str, ...] = ("019900", "026191", "035301", "046571", "05
 #: Classes a phone number falls into, in report order.
 PHONE_CLASSES: tuple[str, ...] = ("landline", "mobile", "special", "invalid")
 
+#: Landline zones of the French numbering plan (01 Île-de-France, 02 north-west, 03 north-east,
+#: 04 south-east, 05 south-west), by metropolitan département of residence.
+LANDLINE_ZONES: dict[str, tuple[str, ...]] = {
+    "1": ("75", "77", "78", "91", "92", "93", "94", "95"),
+    "2": ("14", "18", "22", "27", "28", "29", "35", "36", "37", "41", "44", "45", "49", "50",
+          "53", "56", "61", "72", "76", "85"),
+    "3": ("02", "08", "10", "21", "25", "39", "51", "52", "54", "55", "57", "58", "59", "60",
+          "62", "67", "68", "70", "71", "80", "88", "89", "90"),
+    "4": ("01", "03", "04", "05", "06", "07", "11", "13", "15", "20", "26", "30", "34", "38",
+          "42", "43", "48", "63", "66", "69", "73", "74", "83", "84"),
+    "5": ("09", "12", "16", "17", "19", "23", "24", "31", "32", "33", "40", "46", "47", "64",
+          "65", "79", "81", "82", "86", "87"),
+}  # fmt: skip
+
 #: phonenumbers' types -> the toolkit's classes. A number phonenumbers calls "fixed line or
 #: mobile" (the same pattern for both, e.g. Saint-Pierre-et-Miquelon) counts as a landline.
 CLASS_OF_TYPE: dict[int, str] = {

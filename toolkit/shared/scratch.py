@@ -85,6 +85,13 @@ def reserve_private(path: str | Path) -> Path:
     return Path(path)
 
 
+def sink_private(frame: Any, path: str | Path) -> Path:
+    """Stream a LazyFrame into a private Parquet file (0600) with Polars' streaming engine:
+    an intermediate table too large to be held in memory. Delete it (or its folder) after."""
+    frame.sink_parquet(reserve_private(path), engine="streaming")
+    return Path(path)
+
+
 def track(path: str | Path) -> Path:
     """Delete ``path`` (a file or a folder) when the current session ends, or at exit."""
     path = Path(path)
@@ -202,6 +209,7 @@ __all__ = [
     "open_private",
     "private_folder",
     "reserve_private",
+    "sink_private",
     "session",
     "temporary_folder",
     "track",

@@ -464,6 +464,235 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "lignes sans code postal de résidence exploitable : {n}",
     },
     "verify.gaps_not_found": {"fr": "colonnes introuvables : {categories}"},
+    # --- signs of fabrication (toolkit.raw.verify.authenticity), in both languages -------------
+    "fabrication.heading": {"fr": "Signes de fabrication", "en": "Signs of fabrication"},
+    "fabrication.column.test": {"fr": "test", "en": "test"},
+    "fabrication.column.value": {"fr": "valeur", "en": "value"},
+    "fabrication.column.threshold": {"fr": "seuil", "en": "threshold"},
+    "fabrication.column.rows": {"fr": "lignes", "en": "rows"},
+    "fabrication.column.result": {"fr": "résultat", "en": "result"},
+    "fabrication.column.can": {"fr": "ce qu'il peut montrer", "en": "what it can show"},
+    "fabrication.column.cannot": {
+        "fr": "ce qu'il ne peut pas montrer", "en": "what it cannot show",
+    },
+    "fabrication.reading": {
+        "fr": "{name} : {value} sur {rows} lignes (seuil {threshold}) : {status}. {meaning}",
+        "en": "{name}: {value} over {rows} rows (threshold {threshold}): {status}. {meaning}",
+    },
+    "fabrication.not_measured": {
+        "fr": "{name} : non mesuré ({rows} lignes utilisables, il en faut {minimum}).",
+        "en": "{name}: not measured ({rows} usable rows, {minimum} needed).",
+    },
+    "fabrication.flagged": {"fr": "signe de fabrication", "en": "sign of fabrication"},
+    "fabrication.clear": {"fr": "rien à signaler", "en": "nothing to report"},
+    "fabrication.verdict_found": {
+        "fr": (
+            "Signe de fabrication trouvé par {n} test sur {m} : {tests}. Un fichier authentique "
+            "le présente rarement ; il ne prouve pas à lui seul que le fichier est faux.",
+            "Signes de fabrication trouvés par {n} tests sur {m} : {tests}. Un fichier "
+            "authentique les présente rarement ; ils ne prouvent pas à eux seuls que le fichier "
+            "est faux.",
+        ),
+        "en": (
+            "A sign of fabrication found by {n} test of {m}: {tests}. A genuine file rarely "
+            "shows it; it does not by itself prove the file is fake.",
+            "Signs of fabrication found by {n} tests of {m}: {tests}. A genuine file rarely "
+            "shows them; they do not by themselves prove the file is fake.",
+        ),
+    },
+    "fabrication.verdict_none": {
+        "fr": (
+            "Aucun signe de fabrication dans le test que la boîte à outils a pu mener ({m}). "
+            "Cela ne prouve pas que le fichier est authentique : un faussaire qui connaît cette "
+            "règle peut la respecter.",
+            "Aucun signe de fabrication parmi les {m} tests que la boîte à outils a pu mener. "
+            "Cela ne prouve pas que le fichier est authentique : un faussaire qui connaît ces "
+            "règles peut les respecter.",
+        ),
+        "en": (
+            "No sign of fabrication in the one test the toolkit could run. This does not prove "
+            "the file genuine: a forger who knows this rule can follow it.",
+            "No sign of fabrication among the {m} tests the toolkit could run. This does not "
+            "prove the file genuine: a forger who knows these rules can follow them.",
+        ),
+    },
+    "fabrication.verdict_untested": {
+        "fr": (
+            "Aucun test de fabrication n'a pu être mené : colonnes absentes ou trop peu de "
+            "lignes. Rien ne peut être dit de l'authenticité du fichier par ces tests."
+        ),
+        "en": (
+            "No fabrication test could be run: columns missing or too few rows. These tests "
+            "say nothing about whether the file is genuine."
+        ),
+    },
+    "fabrication.first_name_era.name": {
+        "fr": "prénoms hors de leur époque", "en": "first names out of their era",
+    },
+    "fabrication.first_name_era.meaning": {
+        "fr": (
+            "Part des personnes dont le prénom, courant à une époque (500 naissances ou plus en "
+            "une décennie selon l'Insee), a été donné moins de 100 fois dans leur décennie de "
+            "naissance, rapportée à la part qu'on trouverait en associant au hasard les mêmes "
+            "prénoms aux mêmes années de naissance ; de vrais prénoms suivent leur époque "
+            "(moins de 0,2 attendu), des prénoms tirés sans tenir compte de l'année donnent "
+            "environ 1."
+        ),
+        "en": (
+            "Share of persons whose first name, common in some decade (500 births or more in a "
+            "decade according to INSEE), was given fewer than 100 times in their birth decade, "
+            "over the share that the same names paired at random with the same birth years "
+            "would give; real names follow their era (under 0.2 expected), names drawn "
+            "regardless of the birth year give about 1."
+        ),
+    },
+    "fabrication.first_name_era.can": {
+        "fr": "Repérer des prénoms tirés d'une liste sans tenir compte de l'année de naissance.",
+        "en": "Spot first names drawn from a list regardless of the birth year.",
+    },
+    "fabrication.first_name_era.cannot": {
+        "fr": (
+            "Rien dire d'un faussaire qui tire les prénoms selon l'année (le fichier de l'Insee "
+            "est public), ni des prénoms absents de ce fichier (rares, étrangers, mal saisis), "
+            "qui ne comptent pas."
+        ),
+        "en": (
+            "Say anything about a forger who draws names by year (INSEE's file is public), nor "
+            "about names missing from that file (rare, foreign, mistyped), which do not count."
+        ),
+    },
+    "fabrication.first_name_sex.name": {
+        "fr": "prénoms de l'autre sexe", "en": "first names of the other sex",
+    },
+    "fabrication.first_name_sex.meaning": {
+        "fr": (
+            "Part des personnes dont le prénom n'est connu de l'Insee que pour l'autre sexe ; "
+            "un vrai fichier en compte très peu (erreurs de saisie), des prénoms et des sexes "
+            "tirés séparément, près de la moitié."
+        ),
+        "en": (
+            "Share of persons whose first name INSEE knows only for the other sex; a real file "
+            "has very few (typing errors), names and sexes drawn separately, nearly half."
+        ),
+    },
+    "fabrication.first_name_sex.can": {
+        "fr": "Repérer un sexe tiré au hasard, indépendamment du prénom.",
+        "en": "Spot a sex drawn at random, regardless of the first name.",
+    },
+    "fabrication.first_name_sex.cannot": {
+        "fr": "Rien dire d'un faussaire qui tire le prénom selon le sexe, comme le fait Faker.",
+        "en": "Say anything about a forger who draws the name by sex, as Faker does.",
+    },
+    "fabrication.closed_days.name": {
+        "fr": "prélèvements les jours de fermeture", "en": "samples on closed days",
+    },
+    "fabrication.closed_days.meaning": {
+        "fr": (
+            "Nombre de prélèvements par dimanche ou jour férié rapporté à celui d'un jour "
+            "ouvré (samedis à part) ; les laboratoires de ville ferment ces jours-là (moins de "
+            "0,1 attendu), des dates tirées au hasard donnent environ 1."
+        ),
+        "en": (
+            "Samples per Sunday or public holiday over samples per working day (Saturdays left "
+            "out); city labs close on those days (under 0.1 expected), dates drawn at random "
+            "give about 1."
+        ),
+    },
+    "fabrication.closed_days.can": {
+        "fr": "Repérer des dates de prélèvement tirées au hasard dans le calendrier.",
+        "en": "Spot sample dates drawn at random from the calendar.",
+    },
+    "fabrication.closed_days.cannot": {
+        "fr": (
+            "Juger un laboratoire d'hôpital ou de garde, ouvert tous les jours, ni un faussaire "
+            "qui évite les dimanches et les jours fériés."
+        ),
+        "en": (
+            "Judge a hospital or on-call lab, open every day, nor a forger who avoids Sundays "
+            "and public holidays."
+        ),
+    },
+    "fabrication.birth_departement.name": {
+        "fr": "naissance dans le département de résidence",
+        "en": "born in the département of residence",
+    },
+    "fabrication.birth_departement.meaning": {
+        "fr": (
+            "Part des NIR valides nés en métropole dont le département de naissance est celui "
+            "de résidence ; les Français vivent souvent près de leur lieu de naissance (de 30 à "
+            "70 % selon le département), un NIR au lieu tiré au hasard donne environ 1 %."
+        ),
+        "en": (
+            "Share of valid NIRs born in metropolitan France whose birth département is the "
+            "département of residence; people often live near where they were born (30 to 70 % "
+            "depending on the département), a NIR with a random place gives about 1 %."
+        ),
+    },
+    "fabrication.birth_departement.can": {
+        "fr": "Repérer des NIR fabriqués avec un lieu de naissance tiré au hasard.",
+        "en": "Spot NIRs made up with a birth place drawn at random.",
+    },
+    "fabrication.birth_departement.cannot": {
+        "fr": (
+            "Vérifier la commune de naissance elle-même (codes historiques absents du "
+            "référentiel), ni démasquer un faussaire qui reprend le département de résidence."
+        ),
+        "en": (
+            "Check the birth commune itself (historical codes are missing from the reference), "
+            "nor unmask a forger who copies the département of residence."
+        ),
+    },
+    "fabrication.landline_zone.name": {
+        "fr": "zone des téléphones fixes", "en": "landline zones",
+    },
+    "fabrication.landline_zone.meaning": {
+        "fr": (
+            "Part des numéros fixes (01 à 05) dont la zone est celle de la région de "
+            "résidence ; un vrai fichier de l'Ouest a presque tous ses fixes en 02, des numéros "
+            "tirés au hasard n'en ont qu'un sur cinq dans la bonne zone."
+        ),
+        "en": (
+            "Share of landlines (01 to 05) whose zone is that of the region of residence; a real "
+            "file from western France has almost all its landlines in 02, random numbers only "
+            "one in five in the right zone."
+        ),
+    },
+    "fabrication.landline_zone.can": {
+        "fr": "Repérer des numéros fixes tirés sans tenir compte de l'adresse.",
+        "en": "Spot landlines drawn regardless of the address.",
+    },
+    "fabrication.landline_zone.cannot": {
+        "fr": (
+            "Rien dire des mobiles et des numéros en 09 (box), qui ne dépendent pas du lieu, ni "
+            "d'un faussaire qui choisit la zone selon l'adresse."
+        ),
+        "en": (
+            "Say anything about mobiles and 09 (internet box) numbers, which do not depend on "
+            "the place, nor about a forger who picks the zone from the address."
+        ),
+    },
+    "fabrication.sample_before_birth.name": {
+        "fr": "prélèvements avant la naissance", "en": "samples before birth",
+    },
+    "fabrication.sample_before_birth.meaning": {
+        "fr": (
+            "Part des lignes datées dont le prélèvement précède la naissance ; un vrai fichier "
+            "n'en a que par erreur de saisie, des dates de naissance et de prélèvement tirées "
+            "séparément en donnent plusieurs pour cent."
+        ),
+        "en": (
+            "Share of dated rows sampled before the birth date; a real file has them only by "
+            "typing error, birth and sample dates drawn separately give several per cent."
+        ),
+    },
+    "fabrication.sample_before_birth.can": {
+        "fr": "Repérer des dates de naissance et de prélèvement tirées indépendamment.",
+        "en": "Spot birth and sample dates drawn independently.",
+    },
+    "fabrication.sample_before_birth.cannot": {
+        "fr": "Rien dire d'un faussaire qui tire la naissance avant le prélèvement.",
+        "en": "Say anything about a forger who draws the birth before the sample.",
+    },
     # --- comparing copies of a leak (verdicts in both languages, the report in French) ---------
     "compare.records": {
         "fr": ("{n}\u00a0enregistrement", "{n}\u00a0enregistrements"),
@@ -665,6 +894,14 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "il aurait permis de retrouver des cases masquées des autres tableaux",
         "en": "it would give hidden cells of the other tables away",
     },
+    "bundle.left_out.linked": {
+        "fr": "une comparaison de copies de ce fichier (ou une copie comparée), publiée avec la "
+              "même clé, compte déjà ces personnes par mois ou par laboratoire : l'une moins "
+              "l'autre pourrait redonner des cases masquées",
+        "en": "a comparison of copies of this file (or a compared copy), published with the "
+              "same key, already counts these persons by month or lab: one minus the other "
+              "could give hidden cells back",
+    },
     # --- the methodology note (French only); fields are filled from the bundle's figures ---------
     "note.title": {"fr": "## Méthodologie"},
     "note.file_heading": {"fr": "**Le fichier.**"},
@@ -719,6 +956,13 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": (
             "Une ligne illisible (mal découpée ou tronquée) a été écartée.",
             "{quarantined} lignes illisibles (mal découpées ou tronquées) ont été écartées.",
+        ),
+    },
+    "note.fabrication": {
+        "fr": (
+            "Authenticité : la boîte à outils a cherché dans le fichier brut des signes de "
+            "fabrication (prénoms et années de naissance, jours de fermeture des laboratoires, "
+            "lieux de naissance, zones des téléphones fixes, dates). {verdict}"
         ),
     },
     "note.synthetic": {

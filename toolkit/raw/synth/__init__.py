@@ -17,6 +17,8 @@ is written; the strings are then built chunk by chunk. The modules, in the order
 - ``sampling``: weighted draws, and categories planted with exact row counts;
 - ``labs``, ``geography``: the 28 fictional labs and the real places their patients live in;
 - ``names``, ``phrases``, ``value_lists``, ``nirs``, ``doctors``: what the rows are made of;
+- ``modes``: what the ``realistic`` and ``naive`` modes change (the default, ``published``,
+  is the calibrated file, unchanged);
 - ``plan``: every count, decided once as integer arrays over persons and rows;
 - ``spellings``, ``chunks``: the text of the file, built chunk by chunk with cosmetic dirt;
 - ``columns``, ``dates``: the headers with their categories, and day numbers as text;

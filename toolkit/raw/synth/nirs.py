@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from toolkit.raw.synth.modes import BIRTH_PLACE_WEIGHTS, real_birth_places
 from toolkit.raw.synth.sampling import draw
 from toolkit.raw.synth.value_lists import FOREIGN_COUNTRIES
 from toolkit.shared.errors import ToolkitError
@@ -43,8 +44,12 @@ def unique_name_keys(p: dict[str, np.ndarray], keyed_by_name: np.ndarray) -> Non
 
 
 def build_nirs(rng: np.random.Generator, p: dict[str, np.ndarray],
-               pairs: pl.DataFrame) -> pl.Series:
+               pairs: pl.DataFrame, mode: str = "published") -> pl.Series:
     """NIR body (13 digits as an integer) and key, per person, following sex and birth date.
+
+    Birth places by ``mode`` (``modes.BIRTH_PLACE_WEIGHTS``): the residence, another
+    département (a real commune drawn by population in the realistic mode, a random number
+    otherwise) or abroad.
 
     Sets ``p["nir_body"]``, ``p["nir_key"]``, ``p["nir_corsica"]`` and ``p["birth_dep"]``;
     returns the birth départements' codes, which ``p["birth_dep"]`` indexes.
@@ -68,11 +73,14 @@ def build_nirs(rng: np.random.Generator, p: dict[str, np.ndarray],
         .otherwise(pl.col("d").cast(pl.Int16, strict=False))).to_series().to_numpy()
     res_commune = (pairs["insee"].str.slice(2, 3).cast(pl.Int16, strict=False).fill_null(1)
                    .to_numpy())
-    where = draw(rng, np.array([0.6, 0.35, 0.05]), n)
+    where = draw(rng, np.array(BIRTH_PLACE_WEIGHTS[mode]), n)
     metro = np.array([d for d in range(1, 96) if d != 20] + [119, 118], dtype=np.int16)
     dep = np.where(where == 0, place[p["pair"]], metro[rng.integers(0, metro.size, n)])
     dep = np.where(where == 2, 99, dep).astype(np.int16)
     commune_num = np.where(where == 0, res_commune[p["pair"]], rng.integers(1, 600, n))
+    if mode == "realistic":
+        elsewhere = np.flatnonzero(where == 1)
+        dep[elsewhere], commune_num[elsewhere] = real_birth_places(rng, elsewhere.size)
     commune_num = np.where(
         where == 2, np.array(FOREIGN_COUNTRIES)[rng.integers(0, len(FOREIGN_COUNTRIES), n)],
         commune_num).astype(np.int64)

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from toolkit.raw.synth import modes
 from toolkit.raw.synth.calibration import DEPARTEMENT_SHARES, OUTSIDE_SHARE, planted_counts
 from toolkit.raw.synth.dates import day_number
 from toolkit.raw.synth.doctors import assign_doctors, doctor_pool
@@ -57,6 +58,8 @@ class Plan:
     p: dict[str, np.ndarray]
     # row-level arrays, in file order
     r: dict[str, np.ndarray]
+    #: ``toolkit.raw.synth.modes.MODES``: what the signs of fabrication see.
+    mode: str = "published"
 
 
 AGE_WEIGHTS = np.concatenate([
@@ -65,8 +68,13 @@ AGE_WEIGHTS = np.concatenate([
 ])  # ages 0..99
 
 
-def make_plan(rows: int, seed: int) -> Plan:
-    """Decide everything that is counted, for ``rows`` rows from ``seed``: see :class:`Plan`."""
+def make_plan(rows: int, seed: int, mode: str = "published") -> Plan:
+    """Decide everything that is counted, for ``rows`` rows from ``seed``: see :class:`Plan`.
+
+    ``mode`` (``modes.MODES``) changes only what the signs of fabrication read; the default,
+    ``published``, draws exactly what it always drew.
+    """
+    modes.check_mode(mode)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
     c, n_dup = planted_counts(rows)
     persons = rows - n_dup
@@ -112,6 +120,8 @@ def make_plan(rows: int, seed: int) -> Plan:
         years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
         # Most samples in 2018-2019 (as published): six times the daily weight of other years.
         w = np.where((years == 2018) | (years == 2019), 6.0, 1.0)
+        if mode == "realistic":
+            w = w * modes.opening_weights(days)
         sample[sel] = days[draw(rng, w, sel.size)]
     first_occ = np.arange(rows) < persons
 
@@ -128,11 +138,17 @@ def make_plan(rows: int, seed: int) -> Plan:
     age = np.where(kind["baby"], 0, age)
     age = np.where(kind["pregnancy"], rng.integers(18, 45, persons), age)
     p["birth"] = (sample[:persons] - age * 365 - rng.integers(0, 365, persons)).astype(np.int32)
+    if mode == "naive":
+        p["birth"] = modes.independent_births(rng, persons)
 
     # Names: first names follow sex (unknown sex: either pool, remembered for the NIR).
     female_name = np.where(p["sex"] == 2, rng.random(persons) < 0.55, p["sex"] == 0)
     p["female_name"] = female_name
     p["first"] = np.where(female_name, draw(rng, w_ff, persons), draw(rng, w_fm, persons))
+    # Patients' first-name pools: Faker's, or INSEE's by birth decade (doctors keep Faker's).
+    patient_f, patient_m = first_f, first_m
+    if mode == "realistic":
+        patient_f, patient_m, p["first"] = modes.era_first_names(rng, p["birth"], female_name)
     p["surname"] = draw(rng, w_sur, persons)
     p["surname_present"] = plant(rng, [c["surname_present"], rows - c["surname_present"]],
                                  rows, n_dup) == 0
@@ -156,18 +172,21 @@ def make_plan(rows: int, seed: int) -> Plan:
     status[rest[cuts[1]: cuts[2]]] = 4
     p["nir_status"] = status
     unique_name_keys(p, status >= 3)
-    birth_deps = build_nirs(rng, p, pairs)
+    birth_deps = build_nirs(rng, p, pairs, mode)
 
     # Contact: landline / mobile presence exact in rows; e-mails exact in distinct persons.
     p["landline"] = plant(rng, [c["landline_present"], rows - c["landline_present"]],
                           rows, n_dup) == 0
     p["mobile"] = plant(rng, [c["mobile_present"], rows - c["mobile_present"]], rows, n_dup) == 0
     p["landline_prefix"] = draw(rng, np.array(LANDLINE_WEIGHTS), persons).astype(np.int8)
+    if mode != "published":
+        p["landline_prefix"] = modes.landline_prefixes(
+            rng, pairs["departement"].gather(pl.Series(p["pair"])), mode)
     p["landline_digits"] = rng.integers(0, 10_000, persons, dtype=np.int16)
     p["mobile_digits"] = rng.integers(0, 10_000, persons, dtype=np.int16)
     has_email = chosen(rng, persons, c["patient_emails_unique"])
     p["email"] = np.where(has_email, np.cumsum(has_email) - 1, -1).astype(np.int32)
-    emails = patient_emails(rng, p, has_email, surnames, first_f, first_m)
+    emails = patient_emails(rng, p, has_email, surnames, patient_f, patient_m)
     p["street_no"] = rng.integers(1, 120, persons, dtype=np.int16)
     p["street"] = rng.integers(0, len(STREET_TYPES) * len(STREET_NAMES), persons, dtype=np.int16)
     p["address2"] = np.where(rng.random(persons) < 0.12,
@@ -203,5 +222,5 @@ def make_plan(rows: int, seed: int) -> Plan:
     for k in list(r):  # one array at a time, so that only one extra copy is alive
         r[k] = r[k][order]
     c["duplicate_rows"] = n_dup
-    return Plan(rows, persons, n_dup, c, surnames, first_f, first_m, pairs, labs, doctors,
-                emails, birth_deps, p, r)
+    return Plan(rows, persons, n_dup, c, surnames, patient_f, patient_m, pairs, labs, doctors,
+                emails, birth_deps, p, r, mode)

@@ -74,7 +74,9 @@ def build_spellings(plan: Plan) -> Spellings:
     first = pl.concat([plan.first_f, plan.first_m])
     cased = (lambda t: t.str.to_uppercase(), lambda t: t, lambda t: t.str.to_lowercase())
     first_day = int(min(plan.p["birth"].min(), plan.r["created"].min()))
-    last_day = int(plan.r["last_visit"].max())
+    # A forger's births may follow the sample (naive mode): the dates cover them too.
+    last_day = int(max(plan.r["last_visit"].max(), plan.r["created"].max(),
+                       plan.p["birth"].max()))
     landline = pl.Series([f"{pre}{d:04d}" for pre in LANDLINE_PREFIXES for d in range(10_000)])
     street_names = [f"{n} {t} {s}" for t in STREET_TYPES for s in STREET_NAMES
                     for n in range(120)]

@@ -106,7 +106,9 @@ def build_truth(plan: Plan, seed: int, encoding: str, delimiter: str, chunk_rows
              + 1970)
     return {
         "generator": {"module": "toolkit.raw.synth", "version": GENERATOR_VERSION, "seed": seed,
-                      "chunk_rows": chunk_rows},
+                      "chunk_rows": chunk_rows,
+                      # The default file's truth is unchanged: only other modes are recorded.
+                      **({} if plan.mode == "published" else {"mode": plan.mode})},
         "rows": rows,
         "encoding": encoding,
         "delimiter": delimiter,

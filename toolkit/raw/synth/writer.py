@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from toolkit.raw.synth import modes
 from toolkit.raw.synth.calibration import PUBLISHED_ROWS
 from toolkit.raw.synth.chunks import chunk_frame
 from toolkit.raw.synth.columns import COLUMNS
@@ -96,11 +97,17 @@ def _write_chunks(path: Path, plan: Plan, spellings: Spellings, seed: int, codec
 
 def write_synthetic_leak(path: str | os.PathLike[str], rows: int = PUBLISHED_ROWS,
                          seed: int = 2021, encoding: str = "cp1252", delimiter: str = ";",
-                         progress: bool = True) -> SynthResult:
-    """Write a synthetic leak, its ``<file>.truth.json`` and its ``<stem>.labs.csv``."""
+                         progress: bool = True, mode: str = "published") -> SynthResult:
+    """Write a synthetic leak, its ``<file>.truth.json`` and its ``<stem>.labs.csv``.
+
+    ``mode`` (``toolkit.raw.synth.modes.MODES``): ``published`` (the default, calibrated on the
+    published figures), ``realistic`` or ``naive`` (what a forger with Faker would write); the
+    planted counts are the same in all three.
+    """
     path = Path(path)
     codec = _check_arguments(path, rows, encoding, delimiter)
-    plan = make_plan(rows, seed)
+    modes.check_mode(mode)
+    plan = make_plan(rows, seed, mode)
     spellings = build_spellings(plan)
     chunk_rows = CHUNK_ROWS
     tallies: dict[str, int] = {}

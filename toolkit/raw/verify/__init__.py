@@ -30,7 +30,7 @@ from toolkit.raw.schema import Schema, classify
 from toolkit.raw.verify.counts import SMALL_ROWS, collect_counts
 from toolkit.raw.verify.derived_columns import derive_columns
 from toolkit.raw.verify.report import VerifyReport, build_report
-from toolkit.raw.verify.text import report_text
+from toolkit.raw.verify.text import fabrication_table, report_text
 
 
 def verify(
@@ -62,4 +62,4 @@ def verify(
     return report
 
 
-__all__ = ["SMALL_ROWS", "VerifyReport", "report_text", "verify"]
+__all__ = ["SMALL_ROWS", "VerifyReport", "fabrication_table", "report_text", "verify"]

@@ -4,7 +4,9 @@ Each count is one aggregation named with a dotted key (``nir.valid_key``, ``fill
 ``phones.<column>.mobile``...): cells filled, valid, invalid and why, persons, labs; besides
 them, three distributions (samples per month, rows per lab, rows per residence département) are
 value counts imploded into single cells. Only counts leave, keyed at most by month, lab and
-département code: never a person's value.
+département code: never a person's value. The value counts the signs of fabrication read
+(``authenticity.DISTRIBUTION_NAMES``: by first name, sex and birth year, by day...) are gathered
+in the same pass and read only by ``authenticity.battery``, which keeps its statistics alone.
 
 Up to ``SMALL_ROWS`` rows, everything runs in one streaming query. Beyond, the derived columns
 are written once to a temporary Parquet copy under ``data/interim/`` (deleted at the end: it
@@ -23,6 +25,7 @@ import polars as pl
 from toolkit.raw import french, health
 from toolkit.raw import schema as schema_module
 from toolkit.raw.schema import Schema
+from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.derived_columns import Roles
 from toolkit.shared import folding, gazetteer, paths, scratch
 
@@ -32,7 +35,7 @@ SMALL_ROWS = 1_000_000
 
 #: Counts that need a whole column at once (distinct values, duplicates, distributions).
 _WHOLE_COLUMN = ("distinct", "rows_sharing", "persons.identified", "by_month", "by_lab",
-                 "by_departement")  # fmt: skip
+                 "by_departement", *authenticity.DISTRIBUTION_NAMES)  # fmt: skip
 
 #: Row-by-row counts per query. Measured at 3 M rows: 95 counts in one streaming query held
 #: 3.5 GB, 20 per query 1.2 GB, 5 or fewer about nothing; reading the few columns they need
@@ -58,7 +61,7 @@ def collect_counts(
 
     ``rows`` is the number of rows when known beforehand: up to ``SMALL_ROWS``, one query.
     """
-    distributions = _distributions()
+    distributions = {**_distributions(), **authenticity.distributions(role)}
     # The distributions are value counts imploded into single cells, beside the scalar counts.
     aggs = [
         *count_expressions(schema, role),
@@ -156,6 +159,9 @@ def count_expressions(schema: Schema, role: Roles) -> list[pl.Expr]:
         aggs.append(pl.col(col.name).is_not_null().sum().alias(f"filled.{col.name}"))
     if role["blood_group"]:
         aggs.append(_count(pl.col("_blood_valid")).alias("blood_group.valid"))
+    if role["birth_date"] and role["sample_date"]:
+        aggs.append(_count(birth.is_not_null() & sample.is_not_null()).alias(
+            "sample_date.with_birth"))
     reference = _reference_pairs()
     if reference:
         codes, pairs = reference

@@ -5,7 +5,8 @@ Every column of the leak is stripped (blank cells become null). Helper columns, 
 the sex, birth month and two-digit birth year it encodes; the sex as ``F``/``M``; the birth and
 sample dates parsed; the residence postcode cleaned and its commune folded; the surname and first
 name folded; whether the blood group is valid; each phone number's class
-(``french.PHONE_CLASSES``, a join on the numbering plan) and whether it lies in a fiction block;
+(``french.PHONE_CLASSES``, a join on the numbering plan), whether it lies in a fiction block and
+the number as read (``_phone_number<i>``, for its landline zone);
 each valid email, normalised, and for a patient's whether its domain is reserved and whether a
 mail server would refuse its syntax; whether the comments hold any text and
 each counted word; and a person key (``N`` + the valid NIR, else ``P`` + folded surname, first
@@ -100,7 +101,8 @@ def derive_columns(
     # Phone classes: a join on the numbering plan's prefix table, once per distinct number.
     derivations += [
         ([c], lambda u, c=c, i=i: french.with_phone_class(
-            u, c, klass=f"_phone_class{i}", fiction=f"_phone_fiction{i}"))
+            u, c, klass=f"_phone_class{i}", fiction=f"_phone_fiction{i}",
+            normalised=f"_phone_number{i}"))
         for i, c in enumerate(role["phones"])
     ]
     comments = list(role["comments"])

@@ -5,7 +5,8 @@ valid, invalid and why), plus persons, labs and columns; ``.metrics`` the flat f
 published claims are checked against (``toolkit.raw.claims``); ``.indicators`` the authenticity
 indicators, each a percentage with a plain-words reading in French and English (a random
 15-digit number has a valid NIR key once in 97; a made-up file uses reserved phone blocks and
-email domains...).
+email domains...); ``sections["fabrication"]`` the signs of fabrication and their verdict
+(``toolkit.raw.verify.authenticity``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from toolkit.raw import french, health
 from toolkit.raw.schema import Schema
+from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.counts import Counts
 from toolkit.raw.verify.derived_columns import Roles
 from toolkit.shared.formatting import decimal
@@ -206,6 +208,7 @@ def build_report(schema: Schema, role: Roles, counts: Counts) -> VerifyReport:
         s["labs"] = {"column": role["lab"], "distinct": t["labs.distinct"], "rows_per_lab": per_lab}
         m["labs"] = t["labs.distinct"]
     s["gaps"] = _gaps(role, t, rows)
+    s["fabrication"] = authenticity.battery(counts.distributions, t)
     report = VerifyReport(sections=s, metrics=m)
     report.indicators = _indicators(s)
     return report

@@ -11,9 +11,10 @@ from typing import Any
 import polars as pl
 
 from toolkit.raw.claims import VERDICT_LABELS_FR, format_value
+from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.report import VerifyReport
 from toolkit.shared.formatting import number
-from toolkit.shared.text import enumeration, text
+from toolkit.shared.text import enumeration, text, texts
 from toolkit.shared.vocabulary import category_label
 
 #: The row counts of the ``gaps`` section, in the order the report gives them.
@@ -114,6 +115,7 @@ def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str
     if report.indicators:
         out += ["", "Indices d'authenticité"]
         out += [f"  - {ind['fr']}" for ind in report.indicators]
+    out += _fabrication_text(s.get("fabrication"))
     if claims is not None:
         out += ["", "Affirmations publiées"]
         for row in claims.iter_rows(named=True):
@@ -136,3 +138,36 @@ def _gaps_text(gaps: dict[str, Any]) -> list[str]:
         labels = [category_label(c, "fr") for c in gaps["columns_not_found"]]
         lines.append(f"  {text('verify.gaps_not_found', categories=enumeration(labels))}")
     return ["", text("verify.gaps_heading"), *lines] if lines else []
+
+
+def fabrication_table(report: VerifyReport, lang: str = "fr") -> pl.DataFrame:
+    """The signs of fabrication as a table for a notebook: one row per test, in ``lang``.
+
+    Columns (their labels from ``fabrication.column.*``): test, value, threshold, rows, result,
+    what the test can show and what it cannot. A test not measured has no value nor result.
+    """
+    labels = texts("fabrication.column", lang)
+    rows = []
+    for test in report.sections.get("fabrication", {}).get("tests", []):
+        measured = test["value"] is not None
+        rows.append({
+            labels["test"]: text(f"fabrication.{test['id']}.name", lang),
+            labels["value"]: authenticity.shown(test["id"], test["value"], lang)
+            if measured else None,
+            labels["threshold"]: authenticity.threshold_text(test["id"], lang),
+            labels["rows"]: number(test["rows"], lang),
+            labels["result"]: text("fabrication.flagged" if test["flagged"]
+                                   else "fabrication.clear", lang) if measured else None,
+            labels["can"]: test[f"can_{lang}"],
+            labels["cannot"]: test[f"cannot_{lang}"],
+        })
+    return pl.DataFrame(rows, schema=dict.fromkeys(labels.values(), pl.String), orient="row")
+
+
+def _fabrication_text(fabrication: dict[str, Any] | None) -> list[str]:
+    """The signs of fabrication: one line per test, then the verdict."""
+    if not fabrication:
+        return []
+    lines = ["", text("fabrication.heading")]
+    lines += [f"  - {test['fr']}" for test in fabrication["tests"]]
+    return [*lines, f"  {fabrication['verdict']['fr']}"]
