@@ -69,12 +69,14 @@ print(verify.report_text(report))
 # Tous ces indices, un faussaire qui lit les règles du NIR et du téléphone peut les franchir.
 # Les vrais fichiers ont d'autres régularités, qu'il reproduit rarement : des prénoms de leur
 # époque, des laboratoires fermés le dimanche et les jours fériés, des gens nés souvent dans le
-# département où ils vivent, des fixes dans la zone de leur adresse. Chaque test ci-dessous
-# compare une statistique à un seuil et dit ce qu'il peut montrer et ce qu'il ne peut pas. Le
-# verdict ne déclare jamais un fichier authentique : il nomme les signes de fabrication trouvés,
-# ou dit qu'aucun ne l'a été parmi les tests menés. La fuite synthétique par défaut est
-# fabriquée, et la boîte à outils le voit (prénoms hors de leur époque, prélèvements le
-# dimanche) ; `python -m toolkit synth --mode realistic` écrit un fichier qui passe ces tests.
+# département où ils vivent, dans de vraies communes ou à l'étranger, des fixes dans la zone de
+# leur adresse, moins de mobiles chez les plus âgés, des patients qui habitent près de leur
+# laboratoire. Chaque test ci-dessous compare une statistique à un seuil et dit ce qu'il peut
+# montrer et ce qu'il ne peut pas. Le verdict ne déclare jamais un fichier authentique : il nomme
+# les signes de fabrication trouvés, ou dit qu'aucun ne l'a été parmi les tests menés. La fuite
+# synthétique par défaut est fabriquée, et la boîte à outils le voit (prénoms hors de leur
+# époque, prélèvements le dimanche, mobiles aussi fréquents chez les plus âgés) ;
+# `python -m toolkit synth --mode realistic` écrit un fichier qui passe ces tests.
 
 # %%
 verify.fabrication_table(report)
@@ -84,6 +86,13 @@ verify.fabrication_table(report)
 
 # %%
 print(report.sections["fabrication"]["verdict"]["fr"])
+
+# %% [markdown]
+# La structure du fichier, décrite sans entrer dans le verdict (un vrai fichier et un faux
+# peuvent l'un et l'autre la présenter) :
+
+# %%
+print("\n".join(entry["fr"] for entry in report.sections["fabrication"]["context"]))
 
 # %% [markdown]
 # ## Combien de personnes exposées, pour chaque catégorie ?

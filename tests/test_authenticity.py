@@ -132,6 +132,61 @@ def test_landlines_in_the_zone_of_the_residence():
     assert (measure.value, measure.rows) == (pytest.approx(280 / 300), 300)
 
 
+def test_birth_codes_of_real_communes_former_ones_and_arrondissements_are_known():
+    # Vannes, a commune déléguée (Arbignieu, 01015), Paris 14e (75114), Ajaccio written with
+    # Corsica's pre-1976 "20", and two made-up numbers; births abroad and overseas not counted.
+    counts = {"56260|56": 100, "01015|01": 50, "75114|56": 30, "20004|56": 20,
+              "56999|56": 60, "35000|56": 40, "99350|56": 500, "97411|56": 70}
+    measure = authenticity.birth_commune_measure(counts)
+    assert (measure.value, measure.rows) == (pytest.approx(200 / 300), 300)
+
+
+def test_born_abroad_is_the_share_of_code_99_among_all_valid_nirs():
+    counts = {"56260|56": 170, "99350|56": 20, "97411|": 10}
+    assert authenticity.born_abroad_measure(counts).value == pytest.approx(0.1)
+    assert authenticity.THRESHOLDS["born_abroad"].flags(0.0)  # nobody born abroad
+    assert not authenticity.THRESHOLDS["born_abroad"].flags(0.1)
+
+
+def test_mobiles_by_age_is_the_elderly_share_over_the_young_one():
+    counts = {"young|1": 180, "young|0": 20, "old|1": 100, "old|0": 100, None: 50}
+    measure = authenticity.mobile_by_age_measure(counts)
+    assert (measure.value, measure.rows) == (pytest.approx(0.5 / 0.9), 400)
+    few_old = {"young|1": 180, "young|0": 20, "old|1": 100, "old|0": 99}
+    assert authenticity.mobile_by_age_measure(few_old).value is None
+
+
+def test_lab_catchment_is_the_share_at_home_over_the_independent_one():
+    # Lab "a" serves the 29, lab "b|x" (a name holding the separator) the 35: 90 % at home,
+    # 50 % if independent.
+    counts = {"29|a": 90, "35|a": 10, "35|b|x": 90, "29|b|x": 10}
+    assert authenticity.lab_catchment_measure(counts).value == pytest.approx(1.8)
+    independent = {"29|a": 50, "35|a": 50, "35|b|x": 50, "29|b|x": 50}
+    assert authenticity.lab_catchment_measure(independent).value == pytest.approx(1.0)
+    one_departement = {"29|a": 190, "35|a": 5, "29|b|x": 5}
+    assert authenticity.lab_catchment_measure(one_departement).value is None
+
+
+def test_the_structure_is_described_but_not_weighed():
+    # Lab "a" from January to December 2019, lab "b" from June to November (its own period);
+    # ages: lab "a" 20 to 39 (median 29), lab "b" mostly 30 with a few older (median 30).
+    distributions = {
+        "by_lab_month": {"2019-01|a": 5, "2019-12|a": 5, "2019-06|b": 3, "2019-11|b": 1},
+        "by_lab_age": {**{f"{x}|a": 10 for x in range(20, 40)},
+                       **{f"{x}|b": 1 for x in range(60, 70)}, "30|b": 300},
+    }
+    totals = {"rows": 1200, "persons.identified": 900, "persons.unidentified": 100}
+    found = {c["id"]: c for c in authenticity.context(distributions, totals)}
+    assert found["repeat_visits"]["values"] == {"rows_per_person": 1.2}
+    assert found["repeat_visits"]["fr"].startswith("Lignes par personne : 1,20.")
+    assert found["lab_windows"]["values"] == {"labs": 2, "own_window": 1}
+    assert found["lab_windows"]["fr"].startswith("1\u00a0laboratoire sur 2 a une période propre")
+    assert found["age_by_lab"]["values"] == {"labs": 2, "lowest": 29, "highest": 30}
+    section = authenticity.battery(distributions, totals)
+    assert section["measured"] == 0 and section["flagged"] == []  # described, never weighed
+    assert [c["id"] for c in section["context"]] == list(authenticity.CONTEXT)
+
+
 def test_thresholds_flag_below_and_above():
     both = authenticity.Threshold(low=0.1, high=0.95)
     assert [both.flags(v) for v in (0.05, 0.5, 0.99)] == [True, False, True]
@@ -141,17 +196,18 @@ def test_thresholds_flag_below_and_above():
 
 
 def _frame(rows: int = 300) -> pl.DataFrame:
-    """Women born on 10 May 1950, sampled on working days of March 2019, two thirds born in the
-    Morbihan where they all live (Vannes), landlines in zone 02 but one in six in zone 01."""
+    """Women born on 10 May 1950, sampled on working days of March 2019, two thirds born in
+    Vannes where they all live (one in thirty of them abroad, in Morocco), the others in Paris
+    14e, landlines in zone 02 but one in six in zone 01."""
     march = [d for d in (dt.date(2019, 3, 1) + dt.timedelta(days=i) for i in range(31))
              if d.weekday() < 5]
-    born = ["56" if i % 3 else "75" for i in range(rows)]
+    born = ["99350" if i % 30 == 1 else "56260" if i % 3 else "75114" for i in range(rows)]
     return pl.DataFrame({
         "NOM": [f"NOM{i}" for i in range(rows)],
         "PRENOM": ["Nathalie"] * rows,
         "SEXE": ["F"] * rows,
         "DATE_NAISSANCE": ["10/05/1950"] * rows,
-        "NIR": [with_key(f"25005{d}{i:06d}") for i, d in enumerate(born)],
+        "NIR": [with_key(f"25005{d}{i:03d}") for i, d in enumerate(born)],
         "CODE_POSTAL": ["56000"] * rows,
         "TEL_DOMICILE": ["01 99 00 00 01" if i % 6 == 0 else
                          ("+33 2 61 91 00 02" if i % 2 else "0261910003") for i in range(rows)],
@@ -162,20 +218,24 @@ def _frame(rows: int = 300) -> pl.DataFrame:
 def test_verify_reports_each_statistic_of_a_hand_made_frame():
     report = verify.verify(_frame()).to_dict()
     tests = {t["id"]: t for t in report["fabrication"]["tests"]}
-    assert tests["birth_departement"]["value"] == pytest.approx(200 / 300)
+    assert tests["birth_departement"]["value"] == pytest.approx(190 / 290)
+    assert tests["birth_commune"]["value"] == 1
+    assert tests["born_abroad"]["value"] == pytest.approx(10 / 300)
+    assert tests["mobile_by_age"]["value"] is None  # everyone is 68
     assert tests["landline_zone"]["value"] == pytest.approx(250 / 300)
     assert tests["closed_days"]["value"] == 0
     assert tests["sample_before_birth"]["value"] == 0
     assert tests["first_name_sex"]["value"] == 0
     assert tests["first_name_era"]["value"] is None  # everyone born in one decade
     assert report["fabrication"]["flagged"] == []
-    assert report["fabrication"]["measured"] == 5
-    assert report["fabrication"]["verdict"]["en"].startswith("No sign of fabrication among the 5")
+    assert report["fabrication"]["measured"] == 7
+    assert report["fabrication"]["verdict"]["en"].startswith("No sign of fabrication among the 7")
     json.dumps(report)
 
 
 def test_random_birth_places_landlines_and_sundays_are_flagged():
-    # Birth départements 01 to 95 in turn (Corsica's 20 written 21): about 1 % at home.
+    # Birth départements 01 to 95 in turn (Corsica's 20 written 21), commune 000 (none has
+    # it), none abroad: about 1 % at home.
     places = [21 if d == 20 else d for d in (i % 95 + 1 for i in range(700))]
     frame = _frame(700).with_columns(
         pl.Series("NIR", [with_key(f"25005{d:02d}{i:06d}") for i, d in enumerate(places)]),
@@ -185,8 +245,9 @@ def test_random_birth_places_landlines_and_sundays_are_flagged():
                                        .strftime("%d/%m/%Y") for i in range(700)]),
     )
     section = verify.verify(frame).to_dict()["fabrication"]
-    assert set(section["flagged"]) == {"birth_departement", "landline_zone", "closed_days"}
-    assert section["verdict"]["fr"].startswith("Signes de fabrication trouvés par 3 tests sur 5")
+    assert set(section["flagged"]) == {"birth_departement", "birth_commune", "born_abroad",
+                                       "landline_zone", "closed_days"}
+    assert section["verdict"]["fr"].startswith("Signes de fabrication trouvés par 5 tests sur 7")
 
 
 def test_a_file_without_the_columns_gets_no_test_and_says_so():
@@ -249,9 +310,9 @@ def _fabrication(tmp_path, mode: str, seed: int) -> dict:
 def test_the_battery_flags_the_naive_mode_and_not_the_realistic_one(tmp_path):
     realistic = _fabrication(tmp_path, "realistic", 5)
     naive = _fabrication(tmp_path, "naive", 5)
-    assert realistic["flagged"] == [] and realistic["measured"] == 6
-    assert set(naive["flagged"]) == {"first_name_era", "closed_days", "birth_departement",
-                                     "landline_zone", "sample_before_birth"}
+    assert realistic["flagged"] == [] and realistic["measured"] == len(authenticity.TESTS)
+    assert {"first_name_era", "closed_days", "birth_departement", "birth_commune", "born_abroad",
+            "landline_zone", "sample_before_birth", "lab_catchment"} <= set(naive["flagged"])
 
 
 def test_the_modes_keep_the_planted_counts(tmp_path):
@@ -266,6 +327,19 @@ def test_the_modes_keep_the_planted_counts(tmp_path):
     assert unique_emails == {truths["published"]["calibration"]["planted"]["patient_emails_unique"]}
     assert "mode" not in truths["published"]["generator"]
     assert truths["naive"]["generator"]["mode"] == "naive"
+
+
+def test_realistic_mobiles_keep_their_number_and_go_less_often_to_the_elderly():
+    import numpy as np
+
+    from toolkit.raw.synth import modes
+
+    rng = np.random.default_rng(1)
+    age = np.tile([30, 80], 5000)
+    mobile = rng.random(age.size) < 0.6
+    out = modes.mobiles_by_age(rng, mobile, age, n_dup=1000)
+    assert out[:1000].sum() == mobile[:1000].sum() and out.sum() == mobile.sum()
+    assert out[age == 80].mean() < 0.8 * out[age == 30].mean()
 
 
 def test_an_unknown_mode_is_a_one_line_error(tmp_path, capsys):
@@ -287,7 +361,7 @@ def test_the_notebook_table_has_one_row_per_test_in_both_languages():
     assert era["test"] == "first names out of their era"
     assert era["value"] is None and era["result"] is None  # one birth decade: not measured
     places = english.filter(pl.col("test") == "born in the département of residence")
-    assert places.row(0, named=True)["value"] == "66.7%"
+    assert places.row(0, named=True)["value"] == "65.5%"  # 190 / 290
     assert places.row(0, named=True)["threshold"] == "10% / 95%"
 
 

@@ -66,8 +66,8 @@ def test_demo_runs_the_whole_pipeline_end_to_end(tmp_path):
     assert "rows read: 50,000" in done.stdout
     assert "published claims supported by the file: " in done.stdout
     # The default synthetic leak is made up, and the demo says so.
-    assert ("Signs of fabrication found by 2 tests of 6: first names out of their era and "
-            "samples on closed days.") in done.stdout
+    assert ("Signs of fabrication found by 3 tests of 10: first names out of their era, "
+            "samples on closed days and mobiles by age.") in done.stdout
     assert "cells suppressed (k = 11): " in done.stdout
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input"]["rows_read"] == 50_000

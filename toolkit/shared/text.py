@@ -44,6 +44,17 @@ LANGUAGES: tuple[Lang, ...] = ("fr", "en")
 #: Key prefixes whose texts exist in both languages (charts and the explorer speak English too).
 BILINGUAL: tuple[str, ...] = ("chart.", "map.", "explorer.", "disclosure.", "format.", "list.")
 
+#: What the labs' periods can and cannot show (the end of ``fabrication.lab_windows.reading``).
+_WINDOWS_FR = (
+    "Des laboratoires qui rejoignent un logiciel à des dates différentes en ont ; un faussaire "
+    "qui tire toutes les dates dans une même période n'en produit aucun, mais un export de "
+    "laboratoires qui ont tous utilisé le logiciel sur toute la période non plus."
+)
+_WINDOWS_EN = (
+    "Labs joining a software at different dates have one; a forger drawing every date from one "
+    "period produces none, but so does an export of labs that all used the software throughout."
+)
+
 #: The catalogue: key -> language -> template.
 TEXTS: dict[str, dict[str, Template]] = {
     # --- charts: words every chart may show ----------------------------------------------------
@@ -634,12 +645,12 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.birth_departement.cannot": {
         "fr": (
-            "Vérifier la commune de naissance elle-même (codes historiques absents du "
-            "référentiel), ni démasquer un faussaire qui reprend le département de résidence."
+            "Démasquer un faussaire qui reprend le département de résidence (la commune de "
+            "naissance est vérifiée par un autre test)."
         ),
         "en": (
-            "Check the birth commune itself (historical codes are missing from the reference), "
-            "nor unmask a forger who copies the département of residence."
+            "Unmask a forger who copies the département of residence (the birth commune is "
+            "checked by another test)."
         ),
     },
     "fabrication.landline_zone.name": {
@@ -692,6 +703,168 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.sample_before_birth.cannot": {
         "fr": "Rien dire d'un faussaire qui tire la naissance avant le prélèvement.",
         "en": "Say anything about a forger who draws the birth before the sample.",
+    },
+    "fabrication.birth_commune.name": {
+        "fr": "communes de naissance connues", "en": "known birth communes",
+    },
+    "fabrication.birth_commune.meaning": {
+        "fr": (
+            "Part des NIR valides nés en métropole dont le code de naissance (département et "
+            "commune) est celui d'une commune, actuelle ou ancienne ; un vrai NIR en porte "
+            "presque toujours un, un numéro de commune tiré au hasard une fois sur deux environ."
+        ),
+        "en": (
+            "Share of valid NIRs born in metropolitan France whose birth code (département and "
+            "commune) is a commune's, current or former; a real NIR almost always carries one, "
+            "a commune number drawn at random about one time in two."
+        ),
+    },
+    "fabrication.birth_commune.can": {
+        "fr": "Repérer des NIR dont le numéro de commune de naissance est inventé.",
+        "en": "Spot NIRs whose birth commune number is made up.",
+    },
+    "fabrication.birth_commune.cannot": {
+        "fr": (
+            "Reconnaître les codes disparus avant les fusions récentes (communes supprimées "
+            "avant 1943, anciennes Seine et Seine-et-Oise), qui comptent comme inconnus, ni "
+            "démasquer un faussaire qui prend de vraies communes."
+        ),
+        "en": (
+            "Recognise codes gone before recent mergers (communes removed before 1943, the "
+            "former Seine and Seine-et-Oise), which count as unknown, nor unmask a forger who "
+            "takes real communes."
+        ),
+    },
+    "fabrication.born_abroad.name": {
+        "fr": "nés à l'étranger", "en": "born abroad",
+    },
+    "fabrication.born_abroad.meaning": {
+        "fr": (
+            "Part des NIR valides nés à l'étranger (code 99) ; de quelques pour cent dans l'Ouest "
+            "à plus de 20 % en Île-de-France, aucun quand un faussaire ne tire que des lieux "
+            "français."
+        ),
+        "en": (
+            "Share of valid NIRs born abroad (code 99); a few per cent in western France to over "
+            "20 % in Île-de-France, none when a forger draws French places only."
+        ),
+    },
+    "fabrication.born_abroad.can": {
+        "fr": "Repérer des NIR tous nés en France, ou une part d'étrangers invraisemblable.",
+        "en": "Spot NIRs all born in France, or an implausible share born abroad.",
+    },
+    "fabrication.born_abroad.cannot": {
+        "fr": (
+            "Juger une zone inhabituelle (un centre pour demandeurs d'asile), ni un faussaire "
+            "qui ajoute quelques naissances à l'étranger."
+        ),
+        "en": (
+            "Judge an unusual area (a centre for asylum seekers), nor a forger who adds a few "
+            "births abroad."
+        ),
+    },
+    "fabrication.mobile_by_age.name": {
+        "fr": "mobiles selon l'âge", "en": "mobiles by age",
+    },
+    "fabrication.mobile_by_age.meaning": {
+        "fr": (
+            "Part des lignes de personnes de 75 ans ou plus qui portent un mobile, rapportée à "
+            "celle des 18-59 ans ; les plus âgés en ont et en donnent moins souvent (rapport "
+            "nettement inférieur à 1), des numéros tirés sans l'âge donnent 1."
+        ),
+        "en": (
+            "Share of rows of persons aged 75 or more with a mobile, over that of those aged 18 "
+            "to 59; older people have and give one less often (a ratio well under 1), numbers "
+            "drawn regardless of age give 1."
+        ),
+    },
+    "fabrication.mobile_by_age.can": {
+        "fr": "Repérer des téléphones attribués sans tenir compte de l'âge.",
+        "en": "Spot phones assigned regardless of age.",
+    },
+    "fabrication.mobile_by_age.cannot": {
+        "fr": (
+            "Juger un fichier récent où presque tout le monde a un mobile, ni un faussaire qui "
+            "en donne moins aux plus âgés."
+        ),
+        "en": (
+            "Judge a recent file in which almost everyone has a mobile, nor a forger who gives "
+            "fewer to the elderly."
+        ),
+    },
+    "fabrication.lab_catchment.name": {
+        "fr": "patientèle autour des laboratoires", "en": "patients around their labs",
+    },
+    "fabrication.lab_catchment.meaning": {
+        "fr": (
+            "Part des personnes qui habitent le département principal de leur laboratoire, "
+            "rapportée à ce qu'elle serait si laboratoires et adresses étaient indépendants ; "
+            "un laboratoire soigne ses voisins (rapport bien supérieur à 1), des adresses tirées "
+            "sans le laboratoire donnent 1."
+        ),
+        "en": (
+            "Share of persons living in their lab's main département, over what it would be if "
+            "labs and addresses were independent; a lab serves its neighbours (a ratio well "
+            "above 1), addresses drawn regardless of the lab give 1."
+        ),
+    },
+    "fabrication.lab_catchment.can": {
+        "fr": "Repérer des adresses attribuées sans lien avec le laboratoire.",
+        "en": "Spot addresses assigned with no link to the lab.",
+    },
+    "fabrication.lab_catchment.cannot": {
+        "fr": (
+            "Rien dire d'un fichier dont presque tous les patients vivent dans un seul "
+            "département (non mesuré), ni d'un faussaire qui place chacun près de son "
+            "laboratoire."
+        ),
+        "en": (
+            "Say anything about a file whose patients nearly all live in one département (not "
+            "measured), nor about a forger who places each near their lab."
+        ),
+    },
+    "fabrication.context_heading": {
+        "fr": "Structure du fichier (décrite, non pesée dans le verdict)",
+        "en": "Structure of the file (described, not weighed in the verdict)",
+    },
+    "fabrication.repeat_visits.reading": {
+        "fr": (
+            "Lignes par personne : {ratio}. La base d'un laboratoire garde plusieurs "
+            "prélèvements par patient ; un export d'une ligne par patient (comme le fichier de "
+            "2021) en a environ une : l'un et l'autre peuvent être authentiques."
+        ),
+        "en": (
+            "Rows per person: {ratio}. A lab's database keeps several samples per patient; an "
+            "export of one row per patient (as the 2021 file) holds about one: either can be "
+            "genuine."
+        ),
+    },
+    "fabrication.lab_windows.reading": {
+        "fr": (
+            "{n}\u00a0laboratoire sur {labs} a une période propre (premier ou dernier mois à "
+            "3 mois ou plus de ceux du fichier). " + _WINDOWS_FR,
+            "{n}\u00a0laboratoires sur {labs} ont une période propre (premier ou dernier mois "
+            "à 3 mois ou plus de ceux du fichier). " + _WINDOWS_FR,
+        ),
+        "en": (
+            "{n} lab of {labs} has a period of its own (first or last month 3 months or more "
+            "from the file's). " + _WINDOWS_EN,
+            "{n} labs of {labs} have a period of their own (first or last month 3 months or "
+            "more from the file's). " + _WINDOWS_EN,
+        ),
+    },
+    "fabrication.age_by_lab.reading": {
+        "fr": (
+            "Âge médian au prélèvement de {low} à {high} ans selon le laboratoire ({labs} "
+            "laboratoires). Un laboratoire qui sert une maternité ou un EHPAD se distingue ; des "
+            "âges tirés sans le laboratoire donnent partout le même, mais des laboratoires aux "
+            "patientèles semblables aussi."
+        ),
+        "en": (
+            "Median age at the sample from {low} to {high} depending on the lab ({labs} labs). A "
+            "lab serving a maternity ward or a nursing home stands out; ages drawn regardless of "
+            "the lab give the same everywhere, but so do labs with alike patients."
+        ),
     },
     # --- comparing copies of a leak (verdicts in both languages, the report in French) ---------
     "compare.records": {

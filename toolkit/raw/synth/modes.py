@@ -10,10 +10,13 @@ other modes keep every planted count and change only what those tests read:
   1 person in 20 gets any name of their sex, out of its time),
   labs closed on Sundays and public holidays (1 sample in 100 of a working day's, for on-call
   work) and half open on Saturdays, NIR birth places in real communes (the residence's, or a
-  commune drawn by population), landlines in the zone of the residence (97 %);
+  commune drawn by population), landlines in the zone of the residence (97 %), mobiles given
+  less often by the elderly (``MOBILE_WEIGHTS``, the same number of mobiles);
 * ``naive``: what a forger with Faker writes: birth dates drawn from 1920 to 2020 regardless of
-  the sample date, NIR birth places in a département drawn at random, landlines in any of the
-  five zones; names and sample days as in ``published`` (regardless of era and weekday).
+  the sample date, NIR birth places in a département and commune number drawn at random (never
+  abroad), landlines in any of the five zones, addresses drawn from the same places regardless
+  of the lab; names, sample days and mobiles as in ``published`` (regardless of era, weekday and
+  age).
 """
 
 from __future__ import annotations
@@ -63,6 +66,28 @@ def opening_weights(days: np.ndarray) -> np.ndarray:
     years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
     closed = np.isin(days, list(_holidays(int(years.min()), int(years.max())))) | (weekday == 6)
     return np.where(closed, 0.01, np.where(weekday == 5, 0.5, 1.0))
+
+
+#: Relative chance of giving a mobile by age at the sample (under 60, 60 to 74, 75 and more).
+MOBILE_WEIGHTS = (1.0, 0.8, 0.5)
+
+
+def mobiles_by_age(rng: np.random.Generator, mobile: np.ndarray, age: np.ndarray,
+                   n_dup: int) -> np.ndarray:
+    """``mobile`` given to other persons, as many, the elderly less often (``MOBILE_WEIGHTS``).
+
+    Duplicated persons (``0 .. n_dup-1``, two rows each) and the others are redrawn apart, so
+    that the number of rows with a mobile is unchanged. Weighted draws without replacement:
+    the ``k`` largest of ``u ** (1 / weight)``.
+    """
+    weight = np.select([age < 60, age < 75], MOBILE_WEIGHTS[:2], MOBILE_WEIGHTS[2])
+    out = np.zeros(mobile.size, dtype=bool)
+    for group in (slice(0, n_dup), slice(n_dup, mobile.size)):
+        k = int(mobile[group].sum())
+        keys = rng.random(weight[group].size) ** (1.0 / weight[group])
+        chosen = np.argsort(-keys, kind="stable")[:k]
+        out[group][chosen] = True
+    return out
 
 
 def independent_births(rng: np.random.Generator, n: int) -> np.ndarray:

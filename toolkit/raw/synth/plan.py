@@ -101,6 +101,8 @@ def make_plan(rows: int, seed: int, mode: str = "published") -> Plan:
     p["lab"] = (cells % len(LABS)).astype(np.int8)
     p["outside"] = cells >= len(LABS)
     p["pair"] = place(rng, catch, p["lab"], p["outside"])
+    if mode == "naive":  # a forger's addresses: the same places, regardless of the lab
+        p["pair"] = rng.permutation(p["pair"])
 
     # Duplicated persons (0 .. n_dup-1) get a second row at another lab, same département if any.
     second_lab = np.empty(n_dup, dtype=np.int8)
@@ -178,6 +180,8 @@ def make_plan(rows: int, seed: int, mode: str = "published") -> Plan:
     p["landline"] = plant(rng, [c["landline_present"], rows - c["landline_present"]],
                           rows, n_dup) == 0
     p["mobile"] = plant(rng, [c["mobile_present"], rows - c["mobile_present"]], rows, n_dup) == 0
+    if mode == "realistic":
+        p["mobile"] = modes.mobiles_by_age(rng, p["mobile"], age, n_dup)
     p["landline_prefix"] = draw(rng, np.array(LANDLINE_WEIGHTS), persons).astype(np.int8)
     if mode != "published":
         p["landline_prefix"] = modes.landline_prefixes(

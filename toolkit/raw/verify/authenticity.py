@@ -16,13 +16,24 @@ between its value for a genuine file and for a naively fabricated one, and says 
   against the rate per working day, over the file's period (French holidays: ``holidays``);
 * ``birth_departement``: the share of valid NIRs whose birth département is the département of
   residence (a NIR forged with a random place gives about 1 %);
+* ``birth_commune``: the share of valid NIRs born in metropolitan France whose birth code
+  (département and commune) is a commune's, current or former (``reference.communes``,
+  ``reference.former_communes``, plus the arrondissements of Paris, Lyon and Marseille);
+* ``born_abroad``: the share of valid NIRs born abroad (``99``): a few per cent in a real file,
+  none when a forger draws French places only;
 * ``landline_zone``: the share of landlines whose zone (01-05) is that of the residence;
-* ``sample_before_birth``: the share of rows sampled before the person was born.
+* ``mobile_by_age``: the share of rows aged 75 or more at the sample with a mobile, over that
+  share among rows aged 18 to 59 (older people give a mobile less often; 1 when drawn apart);
+* ``sample_before_birth``: the share of rows sampled before the person was born;
+* ``lab_catchment``: the share of persons living in their lab's main département of residence,
+  over that share if labs and residences were independent (a lab draws its patients from around
+  it; 1 when a forger draws addresses regardless of the lab).
 
 The statistics are computed from value counts that the verification gathers in its one pass
-(``DISTRIBUTIONS``: keyed by name, sex and birth year, by day, by places and zones), once per
-distinct value; those counts never leave this module. A file is never declared genuine: the
-verdict names the signs of fabrication found, or says that none was found among these tests.
+(``DISTRIBUTION_NAMES``: keyed by name, sex and birth year, by day, by places and zones, by age
+and mobile, by lab and département), once per distinct value; those counts never leave this
+module. A file is never declared genuine: the verdict names the signs of fabrication found, or
+says that none was found among these tests.
 """
 
 from __future__ import annotations
@@ -43,8 +54,9 @@ from toolkit.shared.formatting import decimal, number, percent_text
 from toolkit.shared.text import enumeration, plural, text
 
 #: The tests, in the order the report gives them.
-TESTS = ("first_name_era", "first_name_sex", "closed_days", "birth_departement", "landline_zone",
-         "sample_before_birth")  # fmt: skip
+TESTS = ("first_name_era", "first_name_sex", "closed_days", "birth_departement", "birth_commune",
+         "born_abroad", "landline_zone", "mobile_by_age", "sample_before_birth",
+         "lab_catchment")  # fmt: skip
 
 #: Fewer usable rows than this and a test is not measured: its noise would decide.
 MINIMUM_ROWS = 200
@@ -71,12 +83,26 @@ THRESHOLDS: dict[str, Threshold] = {
     "first_name_sex": Threshold(high=0.02),
     "closed_days": Threshold(high=0.5),
     "birth_departement": Threshold(low=0.10, high=0.95),
+    "birth_commune": Threshold(low=0.80),
+    "born_abroad": Threshold(low=0.005, high=0.40),
     "landline_zone": Threshold(low=0.50),
+    "mobile_by_age": Threshold(high=0.90),
     "sample_before_birth": Threshold(high=0.005),
+    "lab_catchment": Threshold(low=1.5),
 }
 
 #: The value counts the tests read, gathered by the verification's one pass (by name).
-DISTRIBUTION_NAMES = ("by_name_birth", "by_sample_day", "by_birth_place", "by_landline_zone")
+DISTRIBUTION_NAMES = ("by_name_birth", "by_sample_day", "by_birth_place", "by_landline_zone",
+                      "by_age_mobile", "by_lab_home", "by_lab_month", "by_lab_age")  # fmt: skip
+
+#: What the report describes about the file's structure without weighing it (see ``context``).
+CONTEXT = ("repeat_visits", "lab_windows", "age_by_lab")
+
+#: A lab's period is its own when its first or last month is this many months from the file's.
+OWN_WINDOW_MONTHS = 3
+
+#: Age bands of ``mobile_by_age`` (years at the sample): the young adults and the elderly.
+YOUNG, OLD = (18, 60), 75
 
 
 def _departement(code: pl.Expr) -> pl.Expr:
@@ -100,10 +126,11 @@ def distributions(role: Roles) -> dict[str, pl.Expr]:
         )
     if role["sample_date"]:
         out["by_sample_day"] = pl.col("_sample").cast(pl.String)
-    if role["nir"] and role["postcode"]:
-        born = _departement(pl.col("_nir").str.slice(5, 2))
+    if role["nir"]:
+        # The NIR's birth code (département and commune, or 99 and the country) and the home.
         out["by_birth_place"] = pl.when(pl.col("_nir_valid")).then(
-            pl.concat_str([born, residence], separator="|")
+            pl.concat_str([pl.col("_nir").str.slice(5, 5), residence.fill_null("")],
+                          separator="|")
         )
     if role["phones"] and role["postcode"]:
         zones = [
@@ -114,6 +141,26 @@ def distributions(role: Roles) -> dict[str, pl.Expr]:
             for i in range(len(role["phones"]))
         ]
         out["by_landline_zone"] = pl.concat_str([pl.coalesce(zones), residence], separator="|")
+    years = (pl.col("_sample").dt.year() - pl.col("_birth").dt.year()) - (
+        pl.col("_sample").dt.ordinal_day() < pl.col("_birth").dt.ordinal_day()
+    ).cast(pl.Int32)
+    if role["phones"] and role["birth_date"] and role["sample_date"]:
+        band = (pl.when(years.is_between(YOUNG[0], YOUNG[1], closed="left")).then(pl.lit("young"))
+                .when(years >= OLD).then(pl.lit("old")))
+        mobile = pl.any_horizontal(
+            [pl.col(f"_phone_class{i}") == "mobile" for i in range(len(role["phones"]))]
+        ).fill_null(False)
+        out["by_age_mobile"] = pl.concat_str([band, mobile.cast(pl.Int8).cast(pl.String)],
+                                             separator="|")
+    if role["lab"] and role["postcode"]:
+        # The lab last: a lab's name may hold the separator, the split keeps it whole.
+        out["by_lab_home"] = pl.concat_str([residence, pl.col("_lab")], separator="|")
+    if role["lab"] and role["sample_date"]:
+        out["by_lab_month"] = pl.concat_str(
+            [pl.col("_sample").dt.strftime("%Y-%m"), pl.col("_lab")], separator="|")
+    if role["lab"] and role["birth_date"] and role["sample_date"]:
+        age = pl.when(years.is_between(0, 120)).then(years.cast(pl.String))
+        out["by_lab_age"] = pl.concat_str([age, pl.col("_lab")], separator="|")
     return out
 
 
@@ -126,14 +173,18 @@ class Measure:
 
 
 def _split(counts: dict[str, int], names: list[str]) -> pl.DataFrame:
-    """Value counts ``"a|b|c" -> n`` as a frame with one column per part, and ``n``."""
+    """Value counts ``"a|b|c" -> n`` as a frame with one column per part, and ``n``.
+
+    Split at the first separators only: the last part keeps any ``|`` it holds.
+    """
     frame = pl.DataFrame(
         {"key": list(counts), "n": list(counts.values())},
         schema={"key": pl.String, "n": pl.Int64},
     )
-    parts = pl.col("key").str.split("|")
-    return frame.select(*(parts.list.get(i, null_on_oob=True).alias(c)
-                          for i, c in enumerate(names)), "n")
+    parts = pl.col("key").str.splitn("|", len(names)).struct.rename_fields(names)
+    return frame.select(parts.struct.unnest(), "n").with_columns(
+        pl.col(c).replace("", None) for c in names
+    )
 
 
 def _measure(part: int, whole: int) -> Measure:
@@ -241,13 +292,95 @@ def closed_days_measure(counts: dict[str, int]) -> Measure:
     return Measure(rate, rows)
 
 
+_METROPOLITAN = [f"{d:02d}" for d in range(1, 96)]
+
+
 def birth_departement_measure(counts: dict[str, int]) -> Measure:
     """Share of valid NIRs born in metropolitan France whose birth département is the home's."""
-    rows = _split(counts, ["born", "home"])
-    metropolitan = [f"{d:02d}" for d in range(1, 96)]
-    usable = rows.filter(pl.col("born").is_in(metropolitan) & pl.col("home").is_in(metropolitan))
+    rows = _places(counts)
+    usable = rows.filter(pl.col("born").is_in(_METROPOLITAN) & pl.col("home").is_in(_METROPOLITAN))
     home = int(usable.filter(pl.col("born") == pl.col("home"))["n"].sum())
     return _measure(home, int(usable["n"].sum()))
+
+
+def _places(counts: dict[str, int]) -> pl.DataFrame:
+    """Counts by "birth code|home département" as code, born (département, Corsica as 20), home."""
+    return _split(counts, ["code", "home"]).with_columns(
+        _departement(pl.col("code").str.slice(0, 2)).alias("born"))
+
+
+@functools.cache
+def _birth_codes() -> frozenset[str] | None:
+    """Birth codes a metropolitan NIR may carry: every commune's, current or former, and the
+    arrondissements of Paris, Lyon and Marseille; Corsica's also under ``20`` (before 1976).
+    None when the reference is missing."""
+    try:
+        codes = set(reference.communes()["insee"]) | set(reference.former_communes()["insee"])
+    except ToolkitError:
+        return None
+    codes |= {f"751{a:02d}" for a in range(1, 21)} | {f"6938{a}" for a in range(1, 10)}
+    codes |= {f"132{a:02d}" for a in range(1, 17)}
+    codes |= {"20" + c[2:] for c in codes if c[:2] in ("2A", "2B")}
+    return frozenset(codes)
+
+
+def birth_commune_measure(counts: dict[str, int]) -> Measure | None:
+    """Share of valid NIRs born in metropolitan France whose birth code is a known commune's."""
+    known = _birth_codes()
+    if known is None:
+        return None
+    rows = _places(counts).filter(pl.col("born").is_in(_METROPOLITAN))
+    found = int(rows.filter(pl.col("code").is_in(list(known)))["n"].sum())
+    return _measure(found, int(rows["n"].sum()))
+
+
+def born_abroad_measure(counts: dict[str, int]) -> Measure:
+    """Share of valid NIRs born abroad (birth département ``99``)."""
+    rows = _places(counts)
+    return _measure(int(rows.filter(pl.col("born") == "99")["n"].sum()), int(rows["n"].sum()))
+
+
+def mobile_by_age_measure(counts: dict[str, int]) -> Measure:
+    """Share with a mobile among rows aged ``OLD`` or more, over that share among the young.
+
+    Measured when each band has ``MINIMUM_ROWS`` rows and the young ones have mobiles; ``rows``
+    counts both bands.
+    """
+    rows = _split(counts, ["band", "mobile"])
+    share, size = {}, {}
+    for band in ("young", "old"):
+        of_band = rows.filter(pl.col("band") == band)
+        size[band] = int(of_band["n"].sum())
+        share[band] = int(of_band.filter(pl.col("mobile") == "1")["n"].sum()) / max(size[band], 1)
+    total = size["young"] + size["old"]
+    if min(size.values()) < MINIMUM_ROWS or not share["young"]:
+        return Measure(None, total)
+    return Measure(share["old"] / share["young"], total)
+
+
+def lab_catchment_measure(counts: dict[str, int]) -> Measure:
+    """Persons living in their lab's main département, over that share under independence.
+
+    The main département of a lab is the one most of its rows live in; independence pairs each
+    lab's rows with the file's overall distribution of départements (so the expected share is
+    the overall share of each lab's main département, weighted by the lab's rows). Not measured
+    when one département holds more than 80 % of the rows (every lab's main one, whatever the
+    file), or on fewer than ``MINIMUM_ROWS`` rows.
+    """
+    rows = _split(counts, ["home", "lab"]).drop_nulls()
+    total = int(rows["n"].sum())
+    if total < MINIMUM_ROWS:
+        return Measure(None, total)
+    overall = rows.group_by("home").agg((pl.col("n").sum() / total).alias("share"))
+    if overall["share"].max() > 0.8:
+        return Measure(None, total)
+    main = (rows.sort("n", "home", descending=[True, False])
+            .group_by("lab", maintain_order=True).first()
+            .join(rows.group_by("lab").agg(pl.col("n").sum().alias("of_lab")), on="lab")
+            .join(overall, on="home"))
+    observed = int(main["n"].sum()) / total
+    expected = float((main["of_lab"] * main["share"]).sum()) / total
+    return Measure(observed / expected, total)
 
 
 def landline_zone_measure(counts: dict[str, int]) -> Measure:
@@ -273,18 +406,27 @@ def measures(
     if "by_sample_day" in distributions:
         out["closed_days"] = closed_days_measure(distributions["by_sample_day"])
     if "by_birth_place" in distributions:
-        out["birth_departement"] = birth_departement_measure(distributions["by_birth_place"])
+        places = distributions["by_birth_place"]
+        out["birth_departement"] = birth_departement_measure(places)
+        commune = birth_commune_measure(places)
+        if commune is not None:
+            out["birth_commune"] = commune
+        out["born_abroad"] = born_abroad_measure(places)
     if "by_landline_zone" in distributions:
         out["landline_zone"] = landline_zone_measure(distributions["by_landline_zone"])
+    if "by_age_mobile" in distributions:
+        out["mobile_by_age"] = mobile_by_age_measure(distributions["by_age_mobile"])
     if "sample_date.with_birth" in totals:
         out["sample_before_birth"] = _measure(totals["sample_date.before_birth"],
                                               totals["sample_date.with_birth"])
+    if "by_lab_home" in distributions:
+        out["lab_catchment"] = lab_catchment_measure(distributions["by_lab_home"])
     return out
 
 
 def shown(test: str, value: float, lang: str) -> str:
     """A statistic as the reading writes it: a ratio with two decimals, else a percentage."""
-    if test in ("closed_days", "first_name_era"):
+    if test in ("closed_days", "first_name_era", "mobile_by_age", "lab_catchment"):
         return decimal(value, lang, 2)
     return percent_text(value, lang, digits=1)
 
@@ -296,13 +438,75 @@ def threshold_text(test: str, lang: str) -> str:
     return " / ".join(bounds)
 
 
+def _months(month: str) -> int:
+    """``YYYY-MM`` as a count of months."""
+    return int(month[:4]) * 12 + int(month[5:7])
+
+
+def context(distributions: dict[str, dict[str, int]], totals: dict[str, Any]) -> list[dict]:
+    """What the file's structure shows, said but not weighed in the verdict (``CONTEXT``).
+
+    ``repeat_visits``: rows per person (a lab's database holds several samples per patient, an
+    export of one row per patient about one: either can be genuine); ``lab_windows``: labs whose
+    period is their own (first or last month ``OWN_WINDOW_MONTHS`` or more from the file's:
+    labs join a software at different dates, a forger drawing every date from one range gives
+    none, but so does one export of labs that all used the system throughout); ``age_by_lab``:
+    the lowest and highest median age at the sample among labs of ``MINIMUM_ROWS`` rows or
+    more (labs serving a maternity or a nursing home differ; a forger drawing ages regardless
+    of the lab gives the same everywhere, but so do labs serving alike populations). Each entry:
+    ``id``, ``values`` and the readings ``fr``/``en``.
+    """
+    out: list[dict] = []
+
+    def add(key: str, values: dict[str, Any], count: int | None = None, **fields: Any) -> None:
+        readings = {}
+        for lang in ("fr", "en"):
+            shown = {k: f(lang) for k, f in fields.items()}
+            readings[lang] = (text(f"fabrication.{key}.reading", lang, **shown) if count is None
+                              else plural(f"fabrication.{key}.reading", count, lang, **shown))
+        out.append({"id": key, "values": values, **readings})
+
+    persons = totals.get("persons.identified", 0) + totals.get("persons.unidentified", 0)
+    if persons:
+        per_person = totals["rows"] / persons
+        add("repeat_visits", {"rows_per_person": per_person},
+            ratio=lambda lang: decimal(per_person, lang, 2))
+    months = distributions.get("by_lab_month")
+    if months:
+        rows = _split(months, ["month", "lab"]).drop_nulls()
+        spans = rows.group_by("lab").agg(pl.col("month").min().alias("first"),
+                                         pl.col("month").max().alias("last"))
+        if spans.height >= 2:
+            first, last = _months(rows["month"].min()), _months(rows["month"].max())
+            own = sum(_months(a) - first >= OWN_WINDOW_MONTHS
+                      or last - _months(b) >= OWN_WINDOW_MONTHS
+                      for a, b in spans.select("first", "last").iter_rows())
+            add("lab_windows", {"labs": spans.height, "own_window": own}, own,
+                n=lambda lang: number(own, lang), labs=lambda lang: number(spans.height, lang))
+    ages = distributions.get("by_lab_age")
+    if ages:
+        rows = _split(ages, ["age", "lab"]).drop_nulls().with_columns(pl.col("age").cast(pl.Int32))
+        medians = (rows.sort("age").group_by("lab").agg(
+            pl.col("n").sum().alias("rows"),
+            pl.col("age").gather((pl.col("n").cum_sum() >= pl.col("n").sum() / 2).arg_max())
+            .first().alias("median"),
+        ).filter(pl.col("rows") >= MINIMUM_ROWS))
+        if medians.height >= 2:
+            low, high = int(medians["median"].min()), int(medians["median"].max())
+            add("age_by_lab", {"labs": medians.height, "lowest": low, "highest": high},
+                labs=lambda lang: number(medians.height, lang), low=lambda lang: number(low, lang),
+                high=lambda lang: number(high, lang))
+    return out
+
+
 def battery(distributions: dict[str, dict[str, int]], totals: dict[str, Any]) -> dict[str, Any]:
     """The tests and the verdict, as the report's ``fabrication`` section (JSON-ready).
 
     ``tests``: one entry per test the leak's columns allow: ``id``, ``value`` (None: too few
     rows), ``rows``, ``threshold`` {low, high}, ``flagged`` (None when not measured), and the
     readings ``fr``/``en`` with what the test ``can`` and ``cannot`` show in each language;
-    ``flagged``: the ids of the tests that found a sign of fabrication; ``verdict``: {fr, en}.
+    ``flagged``: the ids of the tests that found a sign of fabrication; ``verdict``: {fr, en};
+    ``context``: what the structure shows, not weighed (:func:`context`).
     """
     found = measures(distributions, totals)
     tests = []
@@ -327,6 +531,7 @@ def battery(distributions: dict[str, dict[str, int]], totals: dict[str, Any]) ->
         "flagged": flagged,
         "measured": measured,
         "verdict": {lang: verdict_sentence(flagged, measured, lang) for lang in ("fr", "en")},
+        "context": context(distributions, totals),
     }
 
 

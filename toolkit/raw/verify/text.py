@@ -170,4 +170,8 @@ def _fabrication_text(fabrication: dict[str, Any] | None) -> list[str]:
         return []
     lines = ["", text("fabrication.heading")]
     lines += [f"  - {test['fr']}" for test in fabrication["tests"]]
-    return [*lines, f"  {fabrication['verdict']['fr']}"]
+    lines.append(f"  {fabrication['verdict']['fr']}")
+    if fabrication.get("context"):
+        lines += ["", text("fabrication.context_heading")]
+        lines += [f"  - {entry['fr']}" for entry in fabrication["context"]]
+    return lines
