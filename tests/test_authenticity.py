@@ -121,7 +121,7 @@ def test_a_short_or_small_period_is_not_measured():
 
 
 def test_birth_departement_share_counts_metropolitan_births_only():
-    counts = {"56|56": 600, "35|56": 300, "99|56": 50, "75|22": 100, "97|56": 20}
+    counts = {"56|1|56": 600, "35|1|56": 300, "99|0|56": 50, "75|1|22": 100, "97|0|56": 20}
     measure = authenticity.birth_departement_measure(counts)
     assert (measure.value, measure.rows) == (pytest.approx(0.6), 1000)
 
@@ -134,15 +134,23 @@ def test_landlines_in_the_zone_of_the_residence():
 
 def test_birth_codes_of_real_communes_former_ones_and_arrondissements_are_known():
     # Vannes, a commune déléguée (Arbignieu, 01015), Paris 14e (75114), Ajaccio written with
-    # Corsica's pre-1976 "20", and two made-up numbers; births abroad and overseas not counted.
-    counts = {"56260|56": 100, "01015|01": 50, "75114|56": 30, "20004|56": 20,
-              "56999|56": 60, "35000|56": 40, "99350|56": 500, "97411|56": 70}
+    # Corsica's pre-1976 "20" and with 2A; two made-up numbers.
+    known = authenticity._birth_codes()
+    assert {"56260", "01015", "75114", "20004", "2A004"} <= known
+    assert not {"56999", "35000"} & known
+
+
+def test_birth_commune_share_counts_metropolitan_births_only():
+    # Births abroad and overseas are not counted; without the reference, not measured.
+    counts = {"56|1|56": 150, "2A|1|56": 50, "56|0|56": 60, "35|0|56": 40, "99|0|56": 500,
+              "97|0|56": 70}
     measure = authenticity.birth_commune_measure(counts)
     assert (measure.value, measure.rows) == (pytest.approx(200 / 300), 300)
+    assert authenticity.birth_commune_measure({"56||56": 300}) is None
 
 
 def test_born_abroad_is_the_share_of_code_99_among_all_valid_nirs():
-    counts = {"56260|56": 170, "99350|56": 20, "97411|": 10}
+    counts = {"56|1|56": 170, "99|0|56": 20, "97|0|": 10}
     assert authenticity.born_abroad_measure(counts).value == pytest.approx(0.1)
     assert authenticity.THRESHOLDS["born_abroad"].flags(0.0)  # nobody born abroad
     assert not authenticity.THRESHOLDS["born_abroad"].flags(0.1)

@@ -127,10 +127,15 @@ def distributions(role: Roles) -> dict[str, pl.Expr]:
     if role["sample_date"]:
         out["by_sample_day"] = pl.col("_sample").cast(pl.String)
     if role["nir"]:
-        # The NIR's birth code (département and commune, or 99 and the country) and the home.
+        # The NIR's birth département (99: abroad), whether its birth code (département and
+        # commune) is a known commune's ("1"/"0", empty without the reference), and the home:
+        # few distinct values, where the birth code itself would give tens of thousands.
+        code = pl.col("_nir").str.slice(5, 5)
+        codes = _birth_codes()
+        known = (pl.lit("") if codes is None
+                 else code.is_in(pl.Series(sorted(codes)).implode()).cast(pl.Int8).cast(pl.String))
         out["by_birth_place"] = pl.when(pl.col("_nir_valid")).then(
-            pl.concat_str([pl.col("_nir").str.slice(5, 5), residence.fill_null("")],
-                          separator="|")
+            pl.concat_str([code.str.slice(0, 2), known, residence.fill_null("")], separator="|")
         )
     if role["phones"] and role["postcode"]:
         zones = [
@@ -304,9 +309,10 @@ def birth_departement_measure(counts: dict[str, int]) -> Measure:
 
 
 def _places(counts: dict[str, int]) -> pl.DataFrame:
-    """Counts by "birth code|home département" as code, born (département, Corsica as 20), home."""
-    return _split(counts, ["code", "home"]).with_columns(
-        _departement(pl.col("code").str.slice(0, 2)).alias("born"))
+    """Counts by "birth département|known birth code|home département" as born (Corsica as
+    20), known ("1", "0", null without the reference) and home."""
+    return _split(counts, ["born", "known", "home"]).with_columns(
+        _departement(pl.col("born")).alias("born"))
 
 
 @functools.cache
@@ -325,12 +331,12 @@ def _birth_codes() -> frozenset[str] | None:
 
 
 def birth_commune_measure(counts: dict[str, int]) -> Measure | None:
-    """Share of valid NIRs born in metropolitan France whose birth code is a known commune's."""
-    known = _birth_codes()
-    if known is None:
-        return None
+    """Share of valid NIRs born in metropolitan France whose birth code is a known commune's
+    (None when the reference was missing when the counts were gathered)."""
     rows = _places(counts).filter(pl.col("born").is_in(_METROPOLITAN))
-    found = int(rows.filter(pl.col("code").is_in(list(known)))["n"].sum())
+    if rows["known"].null_count() == rows.height and rows.height:
+        return None
+    found = int(rows.filter(pl.col("known") == "1")["n"].sum())
     return _measure(found, int(rows["n"].sum()))
 
 
