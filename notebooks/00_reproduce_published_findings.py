@@ -39,16 +39,18 @@ leak.describe()
 # %% [markdown]
 # ## Le verdict, chiffre par chiffre
 #
-# Chaque affirmation publiée est encodée avec sa source et sa formulation exacte
-# (`toolkit/claims.json`). `published` est le chiffre publié, `measured` ce que le fichier
-# donne ; le verdict dit si le fichier le **confirme** (`supported`), le **contredit**
-# (`contradicted`) ou ne permet pas de le mesurer. Sur un échantillon synthétique réduit, les
+# Chaque affirmation publiée est encodée avec sa source et sa formulation exacte, dans le
+# fichier d'affirmations du dossier d'enquête (`toolkit/shared/cases/dedalus_2021.claims.json`
+# pour la fuite de 2021, le dossier par défaut ; un autre dossier : variable d'environnement
+# `TOOLKIT_CASE`). `published` est le chiffre publié, `measured` ce que le fichier donne ; le
+# verdict dit si le fichier le **confirme** (`supported`), le **contredit** (`contradicted`) ou
+# ne permet pas de le mesurer. Sur un échantillon synthétique réduit, les
 # chiffres absolus (491 840 personnes…) sont naturellement contredits : seules les proportions
 # peuvent tenir.
 
 # %%
 report = verify.verify(leak, classes)
-verdicts = claims.check_claims(report)
+verdicts = claims.check_claims(report, case=notebook.resolve_case())
 verdicts.select("claim", "source", "published", "measured", "verdict")
 
 # %% [markdown]

@@ -43,6 +43,7 @@ from toolkit.shared import paths
 
 leak_path = notebook.resolve_leak(LEAK)
 copies = notebook.resolve_copies(leak_path, COPIES)
+key_file = notebook.copies_key_file(copies)
 out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-05") / "comparaison"
 
 # %% [markdown]
@@ -53,7 +54,7 @@ out = Path(OUT or os.environ.get("TOOLKIT_OUT") or paths.FIGURES / "carnet-05") 
 # empreinte SHA-256 (de quoi prouver plus tard de quel fichier on parle).
 
 # %%
-comparison = notebook.compare(copies)
+comparison = notebook.compare(copies, key_file=key_file)
 notebook.copies_table(comparison)
 
 # %% [markdown]
@@ -86,9 +87,16 @@ notebook.pairs_table(comparison)
 # toutes les copies, et la publication est inscrite au registre des publications. Si deux
 # copies ne diffèrent que de quelques personnes, rien ne peut en être publié : la cellule le
 # dit.
+#
+# Une comparaison et le dossier de publication d'une des copies, publiés avec la même clé, ne
+# comptent jamais tous deux ses personnes par mois ou par laboratoire (l'un moins l'autre
+# pourrait redonner des cases masquées) : le second publié laisse ces tableaux de côté et le
+# dit. Les copies de démonstration ont leur propre clé (`key_file`, effacée avec elles) : leur
+# publication ne se mêle pas à celles de la fuite.
 
 # %%
-notebook.publish_comparison(copies, out, protection=publishing.Protection(k=K))
+notebook.publish_comparison(copies, out, protection=publishing.Protection(k=K),
+                            key_file=key_file)
 
 # %% [markdown]
 # ### Les personnes présentes dans une seule copie, par mois de prélèvement

@@ -511,3 +511,28 @@ def test_a_copy_and_a_comparison_never_both_count_its_persons_by_month_or_lab(
     monkeypatch.setenv("TOOLKIT_LEDGER_DIR", str(tmp_path / "ledger3"))
     publish_leak(leak["path"], tmp_path / "b3", key=KEY)
     assert "01_chronologie" not in _left_out(tmp_path / "b3")
+
+
+def test_the_demonstration_copies_are_published_under_a_key_of_their_own(leak, tmp_path):
+    # Notebook 05's copies, made from the leak, must not enter the ledger of the project's key:
+    # there the leak's own bundle would make their comparison leave out its months and labs.
+    from toolkit.app import notebook
+    from toolkit.app.publishing import publish_comparison, publish_leak
+    from toolkit.shared import scratch
+
+    ledgers = tmp_path / "ledgers"
+    with scratch.session(), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TOOLKIT_LEDGER_DIR", str(ledgers))
+        mp.setenv("TOOLKIT_KEY", KEY_HEX)
+        publish_leak(leak["path"], tmp_path / "bundle")  # the project's key, as notebook 04
+        copies = notebook.demo_copies(leak["path"])
+        key_file = notebook.copies_key_file(copies)
+        assert key_file is not None and key_file.parent == copies[1].parent
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert notebook.copies_key_file([leak["path"], leak["path"]]) is None
+        made = publish_comparison(copies[:2], tmp_path / "demo", key_file=key_file)
+        assert "comparaison_par_mois" not in {o["table"] for o in made.manifest["left_out"]}
+        linked = publish_comparison(copies[:2], tmp_path / "linked")  # the project's key
+        assert "comparaison_par_mois" in {o["table"] for o in linked.manifest["left_out"]}
+        folder = copies[1].parent
+    assert not folder.exists()  # the copies and their key go with the session

@@ -128,12 +128,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     overrides = schema.parse_map_options(args.map)
     report, table = workflows.verify_file(args.file, overrides=overrides, progress=not args.quiet,
-                                          read_options=_read_options(args))  # fmt: skip
+                                          read_options=_read_options(args),
+                                          case=_case(args))  # fmt: skip
     if args.json:
         document = {**report.to_dict(), "claims": claims.claims_records(table)}
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:
-        print(verify.report_text(report, table))
+        # A case with no claims file: no claims section (rather than an empty one).
+        print(verify.report_text(report, table if table.height else None))
     return 0
 
 
@@ -182,11 +184,19 @@ def _protection(args: argparse.Namespace) -> Any:
     )  # fmt: skip
 
 
+def _case(args: argparse.Namespace) -> Any:
+    """The case named by ``--case`` (default: the 2021 leak), read before any other work."""
+    from toolkit.shared.case import load_case
+
+    return load_case(args.case)
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from toolkit.app import publishing, workflows
 
     options = {"labs": args.labs, "protection": _protection(args), "label": args.label,
-               "progress": not args.quiet, "read_options": _read_options(args)}  # fmt: skip
+               "progress": not args.quiet, "read_options": _read_options(args),
+               "case": _case(args)}  # fmt: skip
     # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
     if workflows.input_kind(args.file) == "safe_table":
         result = publishing.publish_safe_table(
@@ -203,7 +213,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     written = publishing.export_figure(
         args.file, args.figure, args.out, key_file=args.key_file, labs=args.labs,
-        protection=_protection(args), read_options=_read_options(args),
+        protection=_protection(args), read_options=_read_options(args), case=_case(args),
     )  # fmt: skip
     print("\n".join(str(path) for path in written))
     return 0
@@ -245,6 +255,12 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
                    help="largest inflated/compressed ratio past 64 MiB (default 100)")  # fmt: skip
     p.add_argument("--keep-quarantine", action="store_true",
                    help="keep the quarantined rows' file (raw personal data, 0600)")  # fmt: skip
+
+
+def _add_case_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--case", default=None, metavar="NAME|FILE",
+                   help="the investigation: a shipped case (dedalus_2021, the default) or a "
+                        "case file (.toml)")  # fmt: skip
 
 
 def _add_protection_options(p: argparse.ArgumentParser) -> None:
@@ -316,6 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="COL=category",
             help="force a column's category (repeatable), e.g. --map COL07=nir",
         )
+        if verb == "verify":
+            _add_case_option(p)
         _add_reading_options(p)
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
         p.set_defaults(func=_cmd_inspect if verb == "inspect" else _cmd_verify)
@@ -341,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="bundle folder to write (e.g. figures/my-story)")
     p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
     p.add_argument("--label", default=None, help="name of the input in the manifest")
+    _add_case_option(p)
     _add_protection_options(p)
     _add_reading_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -350,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the leak (CSV, archive)")
     p.add_argument("--figure", required=True, help="figure name, e.g. mentions_par_annee")
     p.add_argument("--out", required=True, help="folder to write the figure's files into")
+    _add_case_option(p)
     _add_protection_options(p)
     _add_reading_options(p)
     p.set_defaults(func=_cmd_export)

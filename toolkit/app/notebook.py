@@ -9,7 +9,9 @@ scripts would fail ("Identifier has already been declared") and the chart stay b
 Which file a notebook analyses is a parameter: the ``LEAK`` cell of every notebook (papermill
 style), else the ``TOOLKIT_LEAK`` environment variable, else the embedded default, the synthetic
 leak in ``data/raw/synthetic_leak.csv`` (generated when missing). The same notebooks thus run on a
-real file, on the default, or, in the tests, on a small synthetic leak.
+real file, on the default, or, in the tests, on a small synthetic leak. The investigation (source
+line under the charts, dates) is the ``TOOLKIT_CASE`` environment variable (a shipped case's id or
+a case file, ``toolkit.shared.case``), else the default, the 2021 leak.
 
 A real file is often incomplete: no lab, no usable date, no residence, no comment. A cell that
 cannot run on the file analysed prints one French sentence saying why instead of failing
@@ -39,6 +41,7 @@ from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths, scratch
+from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.text import text
 from toolkit.shared.vocabulary import Lang
@@ -46,6 +49,7 @@ from toolkit.shared.vocabulary import Lang
 #: Environment variables that override the notebooks' defaults (used by the tests).
 LEAK_ENV = "TOOLKIT_LEAK"
 LABS_ENV = "TOOLKIT_LABS"
+CASE_ENV = "TOOLKIT_CASE"
 
 
 def enable_offline_rendering(lang: Lang = "fr") -> None:
@@ -88,6 +92,18 @@ def resolve_leak(leak: str | os.PathLike[str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         synth.write_synthetic_leak(path, progress=True)
     return path
+
+
+def is_default_leak(leak: str | os.PathLike[str]) -> bool:
+    """Whether ``leak`` is the embedded default, the synthetic leak: its outputs then say
+    « Données fictives »."""
+    return Path(leak).resolve() == paths.DEFAULT_LEAK.resolve()
+
+
+def resolve_case(case: Case | str | os.PathLike[str] | None = None) -> Case:
+    """The investigation (``toolkit.shared.case``): ``case``, else ``$TOOLKIT_CASE`` (a shipped
+    case's id or a case file), else the default, the 2021 leak."""
+    return load_case(case if case is not None else os.environ.get(CASE_ENV) or None)
 
 
 def resolve_labs(
@@ -153,8 +169,17 @@ def lab_points(
 
 def chart(build: Callable[..., Any], data: Any, /, **options: Any) -> Any:
     """``build(data, **options)``, a chart ready to show; or, when this file cannot give it (no
-    usable date, no lab, no data of the kind), None and one French sentence saying why."""
+    usable date, no lab, no data of the kind), None and one French sentence saying why.
+
+    The source line, the timeline's first report and the départements of the commune map are
+    the case's (:func:`resolve_case`)."""
     try:
+        case = resolve_case()
+        options.setdefault("source", case.source_line(options.get("lang", "fr")))
+        if build is charts.timeline_chart:
+            options.setdefault("first_report", case.first_report)
+        if build is charts.commune_map:
+            options.setdefault("departements", case.departements)
         drawn = build(data, **options)
         drawn.to_dict()  # validated now, not when the notebook shows it
     except ToolkitError as exc:
@@ -172,15 +197,21 @@ def publish(
     *,
     labs: str | os.PathLike[str] | pl.DataFrame | None = None,
     protection: publishing.Protection | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> publishing.PublishResult | None:
     """Publish ``leak``'s bundle into ``out`` (``publishing.publish_leak``) and print its summary.
+
+    ``case``: see :func:`resolve_case`. The embedded default leak is synthetic: its bundle says
+    « Données fictives ».
 
     When nothing can be published from this file (no usable column, too few persons, a
     release refused by disclosure control), print one French sentence saying why and return
     None: nothing was written.
     """
     try:
-        result = publishing.publish_leak(leak, out, labs=labs, protection=protection)
+        result = publishing.publish_leak(leak, out, labs=labs, protection=protection,
+                                         case=resolve_case(case),
+                                         synthetic=is_default_leak(leak))  # fmt: skip
     except ToolkitError as exc:
         print(text("notebook.not_published", reason=str(exc)))
         return None
@@ -203,14 +234,19 @@ def export_extra(
     *,
     labs: str | os.PathLike[str] | pl.DataFrame | None = None,
     protection: publishing.Protection | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> SVG | None:
     """Export one more figure (``publishing.export_figure``) and return its SVG, to show.
+
+    ``case`` and « Données fictives » as for :func:`publish`.
 
     When this file cannot give it (no health mention, no date...) or disclosure control refuses
     it, print one French sentence saying why and return None: nothing was written.
     """
     try:
-        publishing.export_figure(leak, name, out_dir, labs=labs, protection=protection)
+        publishing.export_figure(leak, name, out_dir, labs=labs, protection=protection,
+                                 case=resolve_case(case),
+                                 synthetic=is_default_leak(leak))  # fmt: skip
     except ToolkitError as exc:
         print(text("notebook.not_exported", reason=str(exc)))
         return None
@@ -231,7 +267,9 @@ def demo_copies(leak: str | os.PathLike[str]) -> list[Path]:
     with ``,`` between fields, with 2,000 rows of another synthetic leak added (when its columns
     are those of ``leak``). They hold the leak's records: they are written private (0600) in a
     folder of their own under ``data/interim/``, deleted when the kernel stops (or by
-    ``python -m toolkit purge``).
+    ``python -m toolkit purge``). A key of their own is written beside them
+    (:func:`copies_key_file`): their publication is a demonstration, which must not enter the
+    release ledger of the project's key, where it would be linked with the leak's own bundle.
     """
     raw = ingest.read_leak(leak, progress=False)
     with raw:
@@ -252,7 +290,19 @@ def demo_copies(leak: str | os.PathLike[str]) -> list[Path]:
         shuffled = pl.concat([shuffled, extra.select(frame.columns)])
     enriched = scratch.reserve_private(folder / "copie_C_enrichie.csv")
     shuffled.write_csv(enriched, separator=",")
+    keys.create_key_file(folder / DEMO_KEY_NAME, announce=False)
     return [Path(leak), extract, enriched]
+
+
+#: The key written beside the demonstration copies (:func:`demo_copies`).
+DEMO_KEY_NAME = "cle_demonstration.key"
+
+
+def copies_key_file(copies: list[Path]) -> Path | None:
+    """The key file to compare and publish ``copies`` with: the demonstration copies' own key
+    when they are those of :func:`demo_copies`, else None (the project's key)."""
+    demo = [Path(c).parent / DEMO_KEY_NAME for c in copies[1:]]
+    return demo[0] if demo and all(k == demo[0] and k.exists() for k in demo) else None
 
 
 def resolve_copies(
@@ -269,10 +319,12 @@ def resolve_copies(
             for c in chosen]  # fmt: skip
 
 
-def compare(copies: list[Path], key: bytes | None = None) -> Comparison | None:
-    """Compare the copies (``toolkit.app.compare.compare_files``); a French sentence if not."""
+def compare(copies: list[Path], key: bytes | None = None,
+            key_file: str | os.PathLike[str] | None = None) -> Comparison | None:
+    """Compare the copies (``toolkit.app.compare.compare_files``) with ``key``, else the key of
+    ``key_file``, else the project's; a French sentence if they cannot be compared."""
     try:
-        return compare_files(list(copies), key or keys.load_key(), progress=True)
+        return compare_files(list(copies), key or keys.load_key(key_file), progress=True)
     except ToolkitError as exc:
         print(text("notebook.not_compared", reason=str(exc)))
         return None
@@ -321,11 +373,14 @@ def publish_comparison(
     out: str | os.PathLike[str],
     *,
     protection: publishing.Protection | None = None,
+    key_file: str | os.PathLike[str] | None = None,
 ) -> SVG | None:
-    """Publish the comparison's charts and tables (``publishing.publish_comparison``) and return
-    its overlap chart; when disclosure control refuses it, one French sentence and None."""
+    """Publish the comparison's charts and tables (``publishing.publish_comparison``, under the
+    key of ``key_file``, else the project's) and return its overlap chart; when disclosure
+    control refuses it, one French sentence and None."""
     try:
-        publishing.publish_comparison(list(copies), out, protection=protection)
+        publishing.publish_comparison(list(copies), out, protection=protection,
+                                      key_file=key_file)
     except ToolkitError as exc:
         print(text("notebook.not_published", reason=str(exc)))
         return None
@@ -348,6 +403,7 @@ __all__ = [
     "RENDERER",
     "chart",
     "compare",
+    "copies_key_file",
     "copies_table",
     "demo_copies",
     "enable_offline_rendering",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -40,6 +41,7 @@ from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.safe.compare import Comparison
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths
+from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.scratch import temporary_folder
 
@@ -138,8 +140,9 @@ def _publish(
     synthetic: bool,
     progress: bool,
     stages: tqdm,
+    case: Case,
 ) -> PublishResult:
-    located, labs_info = _located(labs)
+    located, labs_info = _located(labs if labs is not None else case.labs)
     stages.update(1)
     input_sha256 = str(info["sha256"])
     bundle = build_bundle(
@@ -147,7 +150,7 @@ def _publish(
         rounding=protection.rounding, epsilon=protection.epsilon, labs=located,
         labs_info=labs_info, synthetic=synthetic, earlier=ledger.tables_of(input_sha256),
         allow_small_k=protection.allow_small_k, progress=progress,
-        withheld=ledger.withheld_dimensions(input_sha256),
+        withheld=ledger.withheld_dimensions(input_sha256), case=case,
     )  # fmt: skip
     release = Release(
         kind="bundle", input_sha256=input_sha256, out=str(out),
@@ -227,6 +230,7 @@ def publish_leak(
     synthetic: bool = False,
     progress: bool = False,
     read_options: ReadOptions | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> PublishResult:
     """Write the publication bundle of a raw leak into ``out``, and record it in the ledger.
 
@@ -238,7 +242,11 @@ def publish_leak(
     the input in the manifest (scanned like everything else); by default only its sha256 does.
     Every table is protected jointly with what earlier releases of the same key published.
     ``read_options`` carries the archive limits and quarantine choice (``ingest.ReadOptions``).
+    ``case`` is the investigation (``toolkit.shared.case``: a case, its id or its file; default:
+    the 2021 leak): the charts' source line, the timeline's dates, its lab registry when
+    ``labs`` is not given; read before the leak, so that a bad case file fails at once.
     """
+    case = load_case(case)
     protection = protection or Protection()
     protection.check()
     check_out_folder(out)
@@ -251,7 +259,7 @@ def publish_leak(
                 made.safe, out, info=raw_input_info(made.raw, made.records, label=label),
                 identifiers=made.identifiers, labs=labs, protection=protection,
                 ledger=open_ledger(made.key, key_file), synthetic=synthetic, progress=progress,
-                stages=stages,
+                stages=stages, case=case,
             )  # fmt: skip
     stages.close()
     return result
@@ -269,6 +277,7 @@ def publish_safe_table(
     synthetic: bool = False,
     progress: bool = False,
     read_options: ReadOptions | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> PublishResult:
     """Write the publication bundle of a pseudonymised table (Parquet) into ``out``.
 
@@ -277,8 +286,9 @@ def publish_safe_table(
     ``key_file``, or the default key folder) and protected jointly with the earlier releases of
     the same leak. Give ``leak`` (the raw file) so that the tripwire searches its identifiers;
     without it only NIR-, phone- and email-shaped strings are searched (``read_options``: how
-    that leak is read).
+    that leak is read). ``case`` as for :func:`publish_leak`.
     """
+    case = load_case(case)
     protection = protection or Protection()
     protection.check()
     source = Path(safe_table)
@@ -317,7 +327,7 @@ def publish_safe_table(
     with _naming(source):
         result = _publish(
             safe, out, info=info, identifiers=identifiers, labs=labs, protection=protection,
-            ledger=ledger, synthetic=synthetic, progress=progress, stages=stages,
+            ledger=ledger, synthetic=synthetic, progress=progress, stages=stages, case=case,
         )  # fmt: skip
     stages.close()
     return result
@@ -333,16 +343,20 @@ def export_figure(
     labs: str | Path | pl.DataFrame | None = None,
     protection: Protection | None = None,
     read_options: ReadOptions | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
+    synthetic: bool = False,
 ) -> list[Path]:
     """Export one more figure of the registry (``figures.EXTRAS`` or a bundle figure) alone.
 
     The same path as a bundle: protection of its table jointly with every earlier release of the
     same leak and key (the bundle it completes included), the tripwire on every file, then the
     ledger. Writes ``<name>.svg/.png/.vl.json/.md/.csv`` into ``out_dir`` (other files stay).
+    ``case`` and ``synthetic`` as for :func:`publish_leak`.
     """
+    case = load_case(case)
     protection = protection or Protection()
     protection.check()
-    located, _ = _located(labs)
+    located, _ = _located(labs if labs is not None else case.labs)
     with _leak_safe_table(leak, key, key_file, read_options=read_options) as made:
         ledger = open_ledger(made.key, key_file)
         sha256 = made.raw.sha256
@@ -350,7 +364,7 @@ def export_figure(
             made.safe, name, k=protection.k, rounding=protection.rounding,
             epsilon=protection.epsilon, labs=located, earlier=ledger.tables_of(sha256),
             persons=_earlier_persons(ledger, sha256), allow_small_k=protection.allow_small_k,
-            withheld=ledger.withheld_dimensions(sha256),
+            withheld=ledger.withheld_dimensions(sha256), case=case, synthetic=synthetic,
         )  # fmt: skip
         release = Release(
             kind="figure", input_sha256=sha256, out=str(Path(out_dir) / name),

@@ -23,6 +23,7 @@ the quarantine file.
 
 from __future__ import annotations
 
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from toolkit.boundary.tripwire import Identifiers
 from toolkit.raw import claims, ingest, schema, verify
 from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.raw.schema import Schema
+from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.gazetteer import RESOLUTIONS
 
@@ -106,14 +108,17 @@ def verify_file(
     overrides: dict[str, str] | None = None,
     progress: bool = False,
     read_options: ReadOptions | None = None,
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> tuple[verify.VerifyReport, pl.DataFrame]:
-    """Verify a leak (counts only) and check the published claims against it."""
+    """Verify a leak (counts only) and check the claims published about ``case`` against it
+    (``toolkit.shared.case``; default: the 2021 leak)."""
+    case = load_case(case)  # a bad case file fails before the leak is read
     raw, classes = read_and_classify(
         leak, overrides=overrides, progress=progress, read_options=read_options
     )
     with raw:
         report = verify.verify(raw, classes, progress=progress)
-    return report, claims.check_claims(report)
+    return report, claims.check_claims(report, case=case)
 
 
 def identifiers_of(leak: str | Path, *, read_options: ReadOptions | None = None) -> Identifiers:

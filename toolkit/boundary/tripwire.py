@@ -59,6 +59,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from toolkit.shared import reference
+from toolkit.shared.case import shipped_texts
 from toolkit.shared.errors import DisclosureError, InputError, ToolkitError
 from toolkit.shared.folding import fold_text
 from toolkit.shared.formatting import LOCALES
@@ -185,11 +186,12 @@ def public_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """The toolkit's own words and phrases: ``(words, whole texts)``, never searched.
 
     Every word of the French and English labels of categories and mentions, month and day
-    names, the string literals of the chart modules (titles, alt texts) and the methodology
-    templates. An identifier equal to one of these texts, or a one-word identifier equal to one
-    of these words, is not searched (see the module docstring).
+    names, the string literals of the chart modules (titles, alt texts), the methodology
+    templates, and the titles and source lines of the shipped cases. An identifier equal to one
+    of these texts, or a one-word identifier equal to one of these words, is not searched (see
+    the module docstring).
     """
-    texts: list[str] = list(public_texts())
+    texts: list[str] = [*public_texts(), *shipped_texts()]
     for labels in (*CATEGORY_LABELS.values(), *MENTION_LABELS.values()):
         texts.extend(labels.values())
     for locale in LOCALES.values():

@@ -7,8 +7,8 @@
   ``<fig>.vl.json`` (Vega-Lite), ``<fig>.md`` (alt text) and ``<fig>.csv``, the protected
   aggregate behind it (``toolkit.publication.french_csv``);
 * ``departements.geojson``: the protected département counts with their shapes;
-* ``manifest.json``: toolkit version, input sha256, rows, persons, every parameter, cells
-  suppressed per table and the sha256 of every other file;
+* ``manifest.json``: toolkit version, case (id, title, dates), input sha256, rows, persons,
+  every parameter, cells suppressed per table and the sha256 of every other file;
 * ``methodologie.md``: the French methodology note.
 
 Every export path goes through :func:`toolkit.boundary.tripwire.write_checked`: the files are
@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ from toolkit.publication.release import (
     protect_jointly,
     published_table,
 )
+from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import DisclosureError, InputError, ToolkitError
 from toolkit.shared.text import text
 
@@ -188,7 +190,8 @@ def figure_files(
     for frame in (protected.table, protected.margins):
         disclosure.assert_publishable(frame, COUNT, k=k, rounding=rounding)
     try:
-        chart = figure.chart(chart_table(protected), k=k, **figure.chart_options(inputs))
+        chart = figure.chart(chart_table(protected), k=k, **inputs.attribution(),
+                             **figure.chart_options(inputs))
     except ToolkitError:
         raise
     except Exception as exc:  # a chart that cannot be drawn: one line, not a traceback
@@ -307,8 +310,14 @@ def build_bundle(
     progress: bool = False,
     fabrication: str | None = None,
     withheld: Collection[str] = (),
+    case: Case | str | os.PathLike[str] | None = None,
 ) -> Bundle:
     """Build every file of the bundle in memory from a safe table (nothing is written).
+
+    ``case`` is the investigation (``toolkit.shared.case``: a case, its id or its file; default:
+    the 2021 leak): every chart's source line, the timeline's first report, and the manifest's
+    ``case``. ``synthetic``: the input is a synthetic file; every chart, alt text and the note
+    then say « Données fictives ».
 
     ``fabrication`` is the French verdict of the signs of fabrication of the raw leak (from
     ``verify``, on the raw side), quoted by the methodology note when given.
@@ -321,6 +330,7 @@ def build_bundle(
     file already did: ``toolkit.publication.ledger.Ledger.withheld_dimensions``).
     """
     _check_parameters(k, rounding, epsilon, allow_small_k)
+    case = load_case(case)
     safe = validate_safe_table(safe)
     located = _located(labs)
     titles = {figure.name: figure.title for figure in FIGURES}
@@ -332,7 +342,7 @@ def build_bundle(
             "every count would be hidden"
         )
     persons = published_persons(safe, epsilon, exact=exact)
-    inputs = FigureInputs(located=located)
+    inputs = FigureInputs(located=located, case=case, fictional=synthetic)
     bar = tqdm(total=len(FIGURES) + 2, desc="bundle", unit="step", file=sys.stderr,
                disable=not progress)  # fmt: skip
     release = protect_release(
@@ -392,6 +402,8 @@ def build_bundle(
         epsilon=epsilon,
         epsilon_spent=epsilon_spent or None,
         synthetic=synthetic,
+        case_title=case.title("fr"),
+        case_source=case.source_line("fr"),
         left_out=[
             text("note.left_out_figure", figure=titles[o["figure"]],
                  reason=_REASONS_FR[o["reason"]])
@@ -405,6 +417,7 @@ def build_bundle(
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
     manifest: dict[str, Any] = {
         "toolkit": {"name": "leak-toolkit", "version": __version__},
+        "case": case.describe(),
         "input": dict(input_info),
         "persons": int(persons),
         "labs": {"in_file": int(n_labs), **dict(labs_info or {})},
@@ -489,19 +502,23 @@ def build_extra(
     persons: int | None = None,
     allow_small_k: bool = False,
     withheld: Collection[str] = (),
+    case: Case | str | os.PathLike[str] | None = None,
+    synthetic: bool = False,
 ) -> Extra:
     """One figure of the registry (a bundle figure or one of ``figures.EXTRAS``), in memory.
 
     Protected like a bundle, jointly with ``earlier`` (the tables already published from the
     same input) and the published number of ``persons`` when there is one; refused when it
-    counts persons by one of the ``withheld`` dimensions (as a bundle leaves it out).
+    counts persons by one of the ``withheld`` dimensions (as a bundle leaves it out). ``case``
+    and ``synthetic`` as for :func:`build_bundle`.
     """
     _check_parameters(k, rounding, epsilon, allow_small_k)
     safe = validate_safe_table(safe)
+    case = load_case(case)
     figure = figure_named(name)
     if withholds(figure, withheld):
         raise DisclosureError(f"export refused, nothing written: {name} {NO_LINKED}")
-    inputs = FigureInputs(located=_located(labs))
+    inputs = FigureInputs(located=_located(labs), case=case, fictional=synthetic)
     made = draft_figure(figure, safe, inputs, k=k, rounding=rounding, epsilon=epsilon)
     if isinstance(made, str):
         raise InputError(f"the figure {name} cannot be made from this file: {made}")

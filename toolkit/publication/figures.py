@@ -24,6 +24,7 @@ from toolkit.publication.disclosure import Protected
 from toolkit.publication.release import DimKind
 from toolkit.safe import exposure
 from toolkit.shared import reference
+from toolkit.shared.case import Case, default_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.text import text
 
@@ -32,12 +33,22 @@ COUNT = "persons"
 
 @dataclass
 class FigureInputs:
-    """What a figure may use besides the safe table: located labs, figures already protected."""
+    """What a figure may use besides the safe table: located labs, figures already protected,
+    the case (source line, dates) and whether the file is synthetic."""
 
     #: Located labs (``toolkit.safe.labs.geocode_labs``) with coordinates, or None.
     located: pl.DataFrame | None = None
     #: The protected tables of the figures made so far, by figure name.
     protected: dict[str, Protected] = field(default_factory=dict)
+    #: The investigation (``toolkit.shared.case``): every chart's source line, the timeline's
+    #: first report.
+    case: Case = field(default_factory=default_case)
+    #: The file is synthetic: every chart says « Données fictives ».
+    fictional: bool = False
+
+    def attribution(self) -> dict[str, Any]:
+        """What every chart builder is given besides its table: source line, fiction warning."""
+        return {"source": self.case.source_line("fr"), "fictional": self.fictional}
 
 
 def _no_options(_: FigureInputs) -> Mapping[str, Any]:
@@ -141,7 +152,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         TIMELINE_FIGURE, text("figure.timeline"),
         lambda s, _: exposure.records_by_month(s).select("month", COUNT),
-        ("month",), charts.timeline_chart, chart_options=lambda _: {"count": COUNT},
+        ("month",), charts.timeline_chart,
+        chart_options=lambda inputs: {"count": COUNT, "first_report": inputs.case.first_report},
         required=("month",), dims=(("month", "cover"),),
     ),
     Figure(

@@ -60,6 +60,10 @@ class NoteFacts:
     #: The differential-privacy budget this release spends (all its tables and its total).
     epsilon_spent: float | None = None
     synthetic: bool = False
+    #: The investigation's title and source line (``toolkit.shared.case``), quoted under the
+    #: note's title; empty: not quoted.
+    case_title: str = ""
+    case_source: str = ""
     #: Figures not published, each with its reason in brackets, in French.
     left_out: Sequence[str] = field(default_factory=list)
     #: The persons of the records without a lab, and of those without a usable sample date, as
@@ -152,8 +156,6 @@ def methodology_note(facts: NoteFacts) -> str:
     file_par += _missing(f)
     if f.fabrication:
         file_par.append(text("note.fabrication", verdict=f.fabrication))
-    if f.synthetic:
-        file_par.append(text("note.synthetic"))
     counted = [
         text("note.counted_persons"),
         text("note.counted_place_unknown") if f.located_share is None
@@ -191,8 +193,13 @@ def methodology_note(facts: NoteFacts) -> str:
     if f.left_out:
         limits.append(text("note.limits_left_out", figures=enumeration(f.left_out)))
     reproduce = text("note.reproduce", version=f.version, sha256_short=f.sha256[:16])
-    paragraphs = [
-        text("note.title"),
+    paragraphs = [text("note.title")]
+    if f.case_title:
+        paragraphs.append(text("note.case", title=f.case_title.rstrip("."),
+                               source=f.case_source.rstrip(".")))  # fmt: skip
+    if f.synthetic:
+        paragraphs.append(text("note.synthetic"))
+    paragraphs += [
         " ".join([text("note.file_heading"), *file_par]),
         " ".join([text("note.counted_heading"), *counted]),
         " ".join([text("note.masked_heading"), *masked]),

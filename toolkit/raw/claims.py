@@ -1,7 +1,9 @@
-"""Check the figures published about the 2021 leak against a file, claim by claim.
+"""Check the figures published about a leak against a file, claim by claim.
 
-The claims live as data in ``claims.json`` (wording as published, source, date, the metric of
-``toolkit.raw.verify`` that measures it, the comparison and its tolerance). Where sources disagree
+The claims live as data in a JSON file named by the case file (``toolkit.shared.case``; for the
+2021 leak, the default case, ``toolkit/shared/cases/dedalus_2021.claims.json``): wording as
+published, source, date, the metric of ``toolkit.raw.verify`` that measures it, the comparison
+and its tolerance. Where sources disagree
 (28, 27 or "about thirty" labs), each version is its own claim and the table says which one the
 data supports.
 """
@@ -9,13 +11,14 @@ data supports.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from importlib import resources
+import os
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 import polars as pl
 
-from toolkit.shared.errors import ToolkitError
+from toolkit.shared.case import Case, load_case
+from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import decimal, number, percent_text
 from toolkit.shared.text import text
 
@@ -66,13 +69,36 @@ class Claim:
         return SUPPORTED if ok else CONTRADICTED
 
 
-def load_claims() -> list[Claim]:
-    """The published claims shipped with the toolkit (``toolkit/claims.json``)."""
-    text = resources.files("toolkit.raw").joinpath("claims.json").read_text(encoding="utf-8")
-    claims = [Claim(**entry) for entry in json.loads(text)["claims"]]
-    for claim in claims:
+_FIELDS = {f.name for f in fields(Claim)}
+_NEEDED = {f.name for f in fields(Claim) if f.default is MISSING}
+
+
+def load_claims(case: Case | str | os.PathLike[str] | None = None) -> list[Claim]:
+    """The claims published about ``case`` (a :class:`Case`, its id or file; default: the 2021
+    leak); none when the case names no claims file."""
+    chosen = load_case(case)
+    if chosen.claims is None:
+        return []
+    path = chosen.claims
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["claims"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"claims file unreadable ({type(exc).__name__}): it must be JSON "
+                         'with a list "claims"', path) from None  # fmt: skip
+    claims = []
+    for position, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise InputError(f"claim {position} is not an object", path)
+        name = entry.get("id", position)
+        missing = sorted(_NEEDED - set(entry))
+        unknown = sorted(set(entry) - _FIELDS)
+        if missing or unknown:
+            what = f"missing field {missing[0]}" if missing else f"unknown field {unknown[0]!r}"
+            raise InputError(f"claim {name}: {what}", path)
+        claim = Claim(**entry)
         if claim.comparison not in COMPARISONS:
-            raise ToolkitError(f"claim {claim.id}: unknown comparison {claim.comparison!r}")
+            raise InputError(f"claim {name}: unknown comparison {claim.comparison!r}", path)
+        claims.append(claim)
     return claims
 
 
@@ -85,9 +111,14 @@ def measured_metrics(report: Any) -> dict[str, float | None]:
     return metrics
 
 
-def check_claims(report: Any, claims: list[Claim] | None = None) -> pl.DataFrame:
-    """Compare every published claim with the file: one row per claim with its verdict."""
-    claims = load_claims() if claims is None else claims
+def check_claims(
+    report: Any, claims: list[Claim] | None = None, *,
+    case: Case | str | os.PathLike[str] | None = None,
+) -> pl.DataFrame:
+    """Compare every published claim with the file: one row per claim with its verdict.
+
+    ``claims`` default to those of ``case`` (default: the 2021 leak)."""
+    claims = load_claims(case) if claims is None else claims
     metrics = measured_metrics(report)
     measured = [metrics.get(c.metric) for c in claims]
     return pl.DataFrame(

@@ -1,11 +1,12 @@
 """Every word the toolkit writes for readers, in one catalogue, in French (and English).
 
-Charts (titles, subtitles, axis and legend titles, alt texts, source line, footnotes), the
-published CSV (headers, labels), the explorer widget, the methodology note, the sentences of
-disclosure control, the verdicts of the claims checker and the reasons a figure is left out of a
-bundle: code never spells a public word itself, it names the text by its key and fills its fields.
+Charts (titles, subtitles, axis and legend titles, alt texts, footnotes; the source line is the
+case's, ``toolkit.shared.case``), the published CSV (headers, labels), the explorer widget, the
+methodology note, the sentences of disclosure control, the verdicts of the claims checker and the
+reasons a figure is left out of a bundle: code never spells a public word itself, it names the
+text by its key and fills its fields.
 
-Keys are dotted, from the area to the item: ``chart.source``, ``chart.timeline.title``,
+Keys are dotted, from the area to the item: ``chart.fictional``, ``chart.timeline.title``,
 ``map.communes.alt``, ``csv.header.persons``, ``note.masked_rule``, ``disclosure.explain``. A
 text is a :meth:`str.format` template (fields in braces), in French and, for everything charts,
 maps, the explorer and disclosure control write, in English. A text whose words depend on a
@@ -58,9 +59,17 @@ _WINDOWS_EN = (
 #: The catalogue: key -> language -> template.
 TEXTS: dict[str, dict[str, Template]] = {
     # --- charts: words every chart may show ----------------------------------------------------
-    "chart.source": {
-        "fr": "Source\u00a0: fichier ayant fuité (févr. 2021), analyse leak-toolkit",
-        "en": "Source: leaked file (Feb. 2021), leak-toolkit analysis",
+    # The source line under a chart is the case's (``toolkit.shared.case``), not a text here;
+    # it also ends the chart's alt text.
+    "chart.alt_source": {"fr": "{alt} {source}.", "en": "{alt} {source}."},
+    # On a chart made from a synthetic file, above the source line, and in its alt text.
+    "chart.fictional": {
+        "fr": "Données fictives\u00a0: fichier synthétique, aucune de ces personnes n'existe",
+        "en": "Fictional data: synthetic file, none of these people exist",
+    },
+    "chart.fictional_alt": {
+        "fr": "Données fictives (fichier synthétique). {alt}",
+        "en": "Fictional data (synthetic file). {alt}",
     },
     "chart.note_primary": {
         "fr": (
@@ -1077,6 +1086,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     # --- the methodology note (French only); fields are filled from the bundle's figures ---------
     "note.title": {"fr": "## Méthodologie"},
+    # The investigation (``toolkit.shared.case``): its title and its source line.
+    "note.case": {"fr": "*{title}.* {source}."},
     "note.file_heading": {"fr": "**Le fichier.**"},
     "note.file": {
         "fr": (
@@ -1138,11 +1149,12 @@ TEXTS: dict[str, dict[str, Template]] = {
             "lieux de naissance, zones des téléphones fixes, dates). {verdict}"
         ),
     },
+    # Its own paragraph, right after the case: a note shared alone must not pass fiction off.
     "note.synthetic": {
         "fr": (
-            "Attention : ce fichier est synthétique. Il a été fabriqué pour la démonstration de "
-            "l'outil, sur le modèle de la fuite de février 2021, et aucune des personnes qu'il "
-            "décrit n'existe."
+            "**Données fictives\u00a0:** ce fichier est synthétique. Il a été fabriqué pour la "
+            "démonstration de l'outil et aucune des personnes qu'il décrit n'existe\u00a0; les "
+            "chiffres ci-dessous ne disent rien d'une fuite réelle."
         ),
     },
     "note.counted_heading": {"fr": "**Ce qui a été compté.**"},

@@ -33,6 +33,7 @@ from toolkit.publication.charts.theme import (
     with_suppression,
 )
 from toolkit.shared import reference
+from toolkit.shared.case import default_case
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.formatting import (
     day_short,
@@ -51,8 +52,9 @@ from toolkit.shared.vocabulary import (
     Lang,
 )
 
-#: First public report of the 2021 leak (Libération CheckNews and Zataz).
-FIRST_REPORT = dt.date(2021, 2, 23)
+#: First public report of the default case's leak (the 2021 leak: Libération CheckNews and
+#: Zataz, 23 February 2021); a bundle gives the timeline its own case's date.
+FIRST_REPORT: dt.date = default_case().first_report
 
 Frame = pl.DataFrame | pl.LazyFrame
 
@@ -163,6 +165,7 @@ def timeline_chart(
     lang: Lang = "fr",
     k: int = 11,
     source: str | None = None,
+    fictional: bool = False,
     first_report: dt.date = FIRST_REPORT,
 ) -> alt.VConcatChart:
     """Records per month (total, by département or by lab), with end of data and first report."""
@@ -287,7 +290,7 @@ def timeline_chart(
     )  # fmt: skip
     return finish(
         body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang, source=source,
-        notes=footnotes([frame], lang=lang, k=k),
+        fictional=fictional, notes=footnotes([frame], lang=lang, k=k),
     )
 
 
@@ -295,7 +298,8 @@ def timeline_chart(
 
 
 def lab_windows_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """One bar per lab from its first to its last sample, as thick as the persons it exposes."""
     frame = collect(data, "lab windows", ["lab", "first_sample", "last_sample", "persons"])
@@ -348,7 +352,7 @@ def lab_windows_chart(
     )  # fmt: skip
     alt_text = plural("chart.lab_windows.alt", labs, lang, n=labs, lead=lead)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 # --- what was leaked -----------------------------------------------------------------------
@@ -364,7 +368,8 @@ def _health_colour(lang: Lang) -> alt.Color:
 
 
 def categories_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Share of persons exposed per data category, health categories (Art. 9) in the accent.
 
@@ -417,7 +422,7 @@ def categories_chart(
         health=health_text or text("chart.categories.no_health", lang),
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 def _heatmap(
@@ -460,7 +465,8 @@ def _heatmap(
 
 
 def category_year_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Data category x year heatmap of the share of that year's persons exposed."""
     frame = collect(data, "category by year", ["category", "year", "persons"])
@@ -496,11 +502,12 @@ def category_year_chart(
     )  # fmt: skip
     alt_text = text("chart.category_year.alt", lang, n=len(order), first=years[0], last=years[-1])
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 def co_exposure_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """UpSet-style chart: persons per combination of data categories, with its dot matrix."""
     frame = collect(data, "co-exposure", ["combination", "persons"])
@@ -563,11 +570,12 @@ def co_exposure_chart(
         persons=number(best["persons"][0], lang) if best.height else "-",
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 def health_mentions_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Persons with a health mention in the free-text comments, by kind (and by lab or year)."""
     frame = collect(data, "health mentions", ["mention", "persons"])
@@ -614,14 +622,15 @@ def health_mentions_chart(
     first = totals.head(1)
     alt_text = text("chart.health_mentions.alt", lang, n=len(order), first=first["name"][0])
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 # --- who -----------------------------------------------------------------------------------
 
 
 def pyramid_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Age band x sex pyramid of the persons exposed (men left, women right)."""
     frame = collect(data, "age pyramid", ["age_band", "sex", "persons"])
@@ -669,11 +678,12 @@ def pyramid_chart(
         youngest=bands[-1], oldest=bands[0],
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 def distance_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Distribution of the distance from home (commune) to lab, in the table's band order."""
     frame = collect(data, "distance", ["band", "persons"])
@@ -701,11 +711,12 @@ def distance_chart(
         top=top["band"][0],
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 
 
 def overlap_chart(
-    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Persons by the set of copies they appear in (« A et B », « B seulement »), largest first.
 
@@ -741,11 +752,13 @@ def overlap_chart(
     )  # fmt: skip
     return finish(body, title=text("compare.overlap.title", lang),
                   subtitle=text("compare.overlap.subtitle", lang), alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))  # fmt: skip
+                  source=source, fictional=fictional,
+                  notes=footnotes([frame], lang=lang, k=k))  # fmt: skip
 
 
 def differences_chart(
-    data: Frame, dimension: str, *, lang: Lang = "fr", k: int = 11, source: str | None = None
+    data: Frame, dimension: str, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Persons found in one copy only, by month of sample or by lab, stacked, one colour per copy.
 
@@ -801,4 +814,5 @@ def differences_chart(
                     totals=text("compare.differences.separator", lang).join(totals))
     return finish(body, title=text(f"compare.differences.title_{dimension}", lang),
                   subtitle=text("compare.differences.subtitle", lang), alt_text=alt_text,
-                  lang=lang, source=source, notes=footnotes([frame], lang=lang, k=k))  # fmt: skip
+                  lang=lang, source=source, fictional=fictional,
+                  notes=footnotes([frame], lang=lang, k=k))  # fmt: skip

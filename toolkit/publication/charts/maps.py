@@ -30,6 +30,7 @@ from toolkit.publication.charts.theme import (
     with_suppression,
 )
 from toolkit.shared import reference
+from toolkit.shared.case import default_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import number_expr
 from toolkit.shared.text import text
@@ -38,8 +39,8 @@ from toolkit.shared.vocabulary import Lang
 #: Regions drawn around the leak: Bretagne, Normandie, Pays de la Loire, Centre-Val de Loire,
 #: Île-de-France.
 NORTH_WEST_REGIONS: tuple[str, ...] = ("53", "28", "52", "24", "11")
-#: The six départements of the 2021 leak (Dedalus statement).
-LEAK_DEPARTEMENTS: tuple[str, ...] = ("22", "27", "35", "41", "45", "56")
+#: The départements of the default case (the six of the 2021 leak, Dedalus statement).
+LEAK_DEPARTEMENTS: tuple[str, ...] = default_case().departements
 #: Vega-Lite refuses inline tables above this many rows (MaxRowsError); maps stay below it.
 MAX_SHAPES = 5_000
 
@@ -152,6 +153,7 @@ def departement_map(
     lang: Lang = "fr",
     k: int = 11,
     source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Départements of north-western France coloured by persons exposed, labs as sized points.
 
@@ -246,25 +248,28 @@ def departement_map(
         n=counted.height, top=top_text, value=top["label"][0] if top.height else "-",
     )  # fmt: skip
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame, *lab_frames], lang=lang, k=k))
+                  source=source, fictional=fictional,
+                  notes=footnotes([frame, *lab_frames], lang=lang, k=k))
 
 
 def commune_map(
     data: Frame,
     *,
-    departements: Iterable[str] = LEAK_DEPARTEMENTS,
+    departements: Iterable[str] | None = None,
     shapes: gpd.GeoDataFrame | None = None,
     outlines: gpd.GeoDataFrame | None = None,
     lang: Lang = "fr",
     k: int = 11,
     source: str | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
     """Zoom on the affected départements at commune level, coloured per 100,000 inhabitants.
 
-    ``shapes`` defaults to ``reference.commune_shapes(departements)`` and ``outlines`` to their
-    départements (drawn as thin dark borders).
+    ``departements`` default to the default case's (``toolkit.shared.case``); ``shapes`` defaults
+    to ``reference.commune_shapes(departements)`` and ``outlines`` to their départements (drawn
+    as thin dark borders).
     """
-    deps = sorted(set(departements))
+    deps = sorted(set(LEAK_DEPARTEMENTS if departements is None else departements))
     frame = collect(data, "commune map", ["insee", "persons", "per_100k"])
     if shapes is None or outlines is None:
         if shapes is None:
@@ -296,5 +301,5 @@ def commune_map(
     subtitle = text("map.communes.subtitle", lang, departements=dep_list)
     alt_text = text("map.communes.alt", lang, departements=dep_list, n=counted.height)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, notes=footnotes([frame], lang=lang, k=k))
+                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
 

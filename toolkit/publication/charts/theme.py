@@ -1,10 +1,13 @@
 """The newsroom look, applied in one place: fonts, palette, French locale, titles, source line.
 
-Every builder ends with :func:`finish`, which adds the title and subtitle, the source line (and
-a footnote explaining suppressed cells when there are any), the alt text (``description``) and
-the theme's ``config``, including the d3 number and time locales. Because the locale travels
-inside the Vega-Lite spec (``config.locale``), a chart exported as ``.vl.json`` shows French
-numbers and months wherever it is embedded, not only in our own renderers.
+Every builder ends with :func:`finish`, which adds the title and subtitle, the source line (the
+case's, ``toolkit.shared.case``; and a footnote explaining suppressed cells when there are any),
+on a chart made from a synthetic file the warning « Données fictives » (in the chart and its alt
+text, so that a PNG shared alone cannot pass fiction off as a real leak), the alt text
+(``description``) and the theme's ``config``, including the d3 number and time locales. Because
+the locale travels inside the Vega-Lite spec (``config.locale``), a chart exported as
+``.vl.json`` shows French numbers and months wherever it is embedded, not only in our own
+renderers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from toolkit.shared.case import default_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import LOCALES
 from toolkit.shared.text import LANGUAGES, text
@@ -176,15 +180,34 @@ def finish(
     lang: Lang,
     source: str | None,
     notes: list[str] | None = None,
+    fictional: bool = False,
 ) -> alt.VConcatChart:
-    """Give a chart body its title, source line, alt text and theme: the one place for the look."""
+    """Give a chart body its title, source line, alt text and theme: the one place for the look.
+
+    ``source`` defaults to the default case's source line, and ends the alt text too;
+    ``fictional`` (a chart of a synthetic file) adds « Données fictives » above the source line
+    and at the head of the alt text.
+    """
     if lang == "fr":
         title = french_spacing(title)
         subtitle = (
             french_spacing(subtitle) if isinstance(subtitle, str)
             else [french_spacing(line) for line in subtitle]
         )
-    footer_lines = [source or text("chart.source", lang), *(notes or [])]
+    source = source or default_case().source_line(lang)
+    footer_lines = [source, *(notes or [])]
+    # The alt text travels alone (a .md beside the image, a CMS field): it says its source too.
+    alt_text = text("chart.alt_source", lang, alt=alt_text, source=source.rstrip("."))
+    parts: list[alt.TopLevelMixin] = [chart]
+    if fictional:
+        alt_text = text("chart.fictional_alt", lang, alt=alt_text)
+        parts.append(
+            alt.Chart(alt.Data(values=[{}]))
+            .mark_text(text=text("chart.fictional", lang), align="left", baseline="top",
+                       fontSize=12, fontWeight="bold", color=INK)
+            .encode(x=alt.value(0), y=alt.value(2))
+            .properties(width=1, height=16)
+        )  # fmt: skip
     footer = (
         alt.Chart(alt.Data(values=[{}]))
         .mark_text(
@@ -199,7 +222,7 @@ def finish(
         .properties(width=1, height=15 * len(footer_lines))
     )
     return (
-        alt.vconcat(chart, footer, spacing=14)
+        alt.vconcat(*parts, footer, spacing=14)
         .properties(
             title=alt.TitleParams(text=title, subtitle=subtitle),
             description=alt_text,

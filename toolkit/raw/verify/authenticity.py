@@ -377,16 +377,17 @@ def lab_catchment_measure(counts: dict[str, int]) -> Measure:
     total = int(rows["n"].sum())
     if total < MINIMUM_ROWS:
         return Measure(None, total)
-    overall = rows.group_by("home").agg((pl.col("n").sum() / total).alias("share"))
-    if overall["share"].max() > 0.8:
+    overall = rows.group_by("home").agg(pl.col("n").sum().alias("of_home"))
+    if overall["of_home"].max() > 0.8 * total:
         return Measure(None, total)
     main = (rows.sort("n", "home", descending=[True, False])
             .group_by("lab", maintain_order=True).first()
             .join(rows.group_by("lab").agg(pl.col("n").sum().alias("of_lab")), on="lab")
             .join(overall, on="home"))
-    observed = int(main["n"].sum()) / total
-    expected = float((main["of_lab"] * main["share"]).sum()) / total
-    return Measure(observed / expected, total)
+    # Whole numbers, divided last: the same value however the counts were gathered.
+    at_home = sum(main["n"].to_list())
+    independent = sum(a * b for a, b in main.select("of_lab", "of_home").iter_rows())
+    return Measure(at_home * total / independent, total)
 
 
 def landline_zone_measure(counts: dict[str, int]) -> Measure:
