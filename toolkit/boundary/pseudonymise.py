@@ -30,6 +30,7 @@ from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
 
 # BLAKE2b's "personalisation" separates our ids from any other use of the same key.
 _PERSON = b"leaktoolkit.pid1"
+_HASHED = b"leaktoolkit.pid2"
 # Spellings of "nothing here" in exports, in the cases met (no lower-casing of every cell).
 _EMPTY_MARKERS = [
     spelling
@@ -142,6 +143,18 @@ def _keyed_hash(key: bytes) -> Callable[[pl.Series], pl.Series]:
     return hash_batch
 
 
+def _hashed_ids(key: bytes) -> pl.Expr:
+    """Person ids for a comparison only: two of Polars' 64-bit hashes of the person key, each
+    seeded with its own secret from ``key``, as one 128-bit integer. The same persons as the
+    safe table's keyed ids (one id per person key), computed in Polars' threads instead of one
+    BLAKE2b per record in Python."""
+    secret = hashlib.blake2b(b"person ids", key=key, digest_size=16, person=_HASHED).digest()
+    high, low = (int.from_bytes(secret[i : i + 8], "little") for i in (0, 8))
+    person = pl.col("_person_key")
+    two64 = pl.lit(2**64, dtype=pl.UInt128)
+    return person.hash(high).cast(pl.UInt128) * two64 + person.hash(low).cast(pl.UInt128)
+
+
 # --- the boundary crossing ---------------------------------------------------------------------
 
 MentionFinder = Callable[[pl.Expr], Mapping[str, pl.Expr]]
@@ -170,6 +183,7 @@ def pseudonymise(
     labs: pl.DataFrame | None = None,
     carry: Mapping[str, pl.Expr] | None = None,
     sample_dates: bool = False,
+    hashed_ids: bool = False,
 ) -> pl.LazyFrame:
     """Turn raw leak records into the safe table (a LazyFrame; nothing is read until collected).
 
@@ -187,6 +201,8 @@ def pseudonymise(
     columns: each must be a UInt64 fingerprint (``BoundaryError`` otherwise, so that no value
     rides along); ``sample_dates`` adds each record's parsed ``sample_date``. Computed in the
     same pass, not set beside it afterwards: the streaming engine would hold one side whole.
+    ``hashed_ids``: ``person_id`` is a UInt128 from two seeded hashes of the person key
+    (:func:`_hashed_ids`): the same persons, not the safe table's ids.
     """
     frame = getattr(source, "frame", source)
     if not isinstance(frame, pl.LazyFrame | pl.DataFrame):
@@ -272,7 +288,7 @@ def pseudonymise(
     staged = staged.with_columns(_person_key=person_key)
     # Hashed batch by batch, as the streaming engine hands the rows over.
     staged = staged.with_columns(
-        person_id=pl.col("_person_key").map_batches(
+        person_id=_hashed_ids(key) if hashed_ids else pl.col("_person_key").map_batches(
             _keyed_hash(key), return_dtype=pl.String, is_elementwise=True
         )
     )

@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
 import polars as pl
-import shapely
 
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.paths import reference_dir
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 #: Codes of the overseas départements (all others, 2A and 2B included, are metropolitan).
 OVERSEAS_DEPARTEMENTS: frozenset[str] = frozenset({"971", "972", "973", "974", "976"})
@@ -40,6 +41,12 @@ def _table(name: str, folder: Path) -> pl.DataFrame:
 
 @functools.cache
 def _shapes(name: str, folder: Path) -> gpd.GeoDataFrame:
+    # Imported here: GeoPandas and pandas take half a second to import, and only the maps need
+    # them (comparing or verifying a leak reads the tables alone).
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
     frame = _table(name, folder)
     attributes = {
         # Nullable integers stay integers in pandas (a null would otherwise turn them to floats).
