@@ -68,6 +68,9 @@ def test_a_shuffled_reencoded_reformatted_copy_holds_the_same_records(leak):
         (pl.lit("  ") + pl.col("ADRESSE1").str.replace_all(" ", "   ") + pl.lit(" ")).alias(
             "ADRESSE1"
         ),
+        # A tab, or a line break inside a quoted cell, is spacing too.
+        pl.col("COMMENTAIRE_1").str.replace_all(" ", "\t"),
+        pl.col("COMMENTAIRE_2").str.replace_all(" ", "\r\n "),
     )
     copy = write(reformatted, leak["folder"] / "reformatted.csv", separator=",",
                  quote_style="always")  # fmt: skip
