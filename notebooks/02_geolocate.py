@@ -19,20 +19,23 @@
 # Paramètres : `LEAK`, le fichier analysé (`None` = `TOOLKIT_LEAK`, sinon la fuite
 # synthétique) ; `LABS`, le registre des laboratoires (`None` = `TOOLKIT_LABS`, sinon le
 # fichier `<nom>.labs.csv` posé à côté de la fuite).
+#
+# *Par où commencer, dans quel ordre, combien de temps : voir « Commencez ici » en tête du
+# carnet 00.*
 
 # %% tags=["parameters"]
 LEAK = None
 LABS = None
 
 # %%
-from toolkit.app import notebook, widgets
+from toolkit.app import notebook, tables, widgets
 from toolkit.publication import charts, disclosure
 from toolkit.safe import exposure
 
 leak_path = notebook.resolve_leak(LEAK)
 safe = notebook.safe_table(leak_path)
 labs = notebook.lab_locations(notebook.resolve_labs(leak_path, LABS))
-labs
+tables.labs_summary(labs)
 
 # %% [markdown]
 # ## Les résidences : jusqu'à la commune, pas plus loin
@@ -42,7 +45,7 @@ labs
 # code postal seul (commune la plus peuplée du code postal, approximatif) ou introuvable.
 
 # %%
-exposure.resolution_rates(safe)
+tables.resolution_summary(exposure.resolution_rates(safe))
 
 # %% [markdown]
 # ## Par département : personnes exposées pour 100 000 habitants
@@ -52,8 +55,8 @@ exposure.resolution_rates(safe)
 # résidences seules, et le dit.
 
 # %%
-tables = widgets.exposure_tables(safe)
-notebook.chart(charts.departement_map, tables["departements"],
+by_departement = widgets.exposure_tables(safe)["departements"]
+notebook.chart(charts.departement_map, by_departement,
                labs=notebook.lab_points(safe, labs))
 
 # %% [markdown]

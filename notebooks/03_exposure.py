@@ -18,6 +18,9 @@
 #
 # Paramètres : `LEAK` (`None` = `TOOLKIT_LEAK`, sinon la fuite synthétique) et `LABS`, le
 # registre des laboratoires (pour afficher leurs noms).
+#
+# *Par où commencer, dans quel ordre, combien de temps : voir « Commencez ici » en tête du
+# carnet 00.*
 
 # %% tags=["parameters"]
 LEAK = None

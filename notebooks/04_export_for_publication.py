@@ -25,6 +25,9 @@
 # Paramètres : `LEAK` (`None` = `TOOLKIT_LEAK`, sinon la fuite synthétique), `LABS` (registre
 # des laboratoires, `None` = `TOOLKIT_LABS` ou le fichier `.labs.csv` voisin), `OUT` (dossier
 # d'export, `None` = `TOOLKIT_OUT`, sinon `figures/carnet-04`) et `K`, le seuil.
+#
+# *Par où commencer, dans quel ordre, combien de temps : voir « Commencez ici » en tête du
+# carnet 00.*
 
 # %% tags=["parameters"]
 LEAK = None
@@ -36,8 +39,7 @@ K = 11
 import os
 from pathlib import Path
 
-from toolkit.app import notebook, publishing
-from toolkit.publication import bundle
+from toolkit.app import notebook, publishing, tables
 from toolkit.shared import paths
 
 leak_path = notebook.resolve_leak(LEAK)
@@ -89,4 +91,4 @@ notebook.export_extra(
 # prouver plus tard qu'un fichier publié est bien celui-là.
 
 # %%
-bundle.file_listing(out)
+tables.files_summary(out)

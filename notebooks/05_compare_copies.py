@@ -27,6 +27,9 @@
 # des fichiers à comparer ; `None` = `TOOLKIT_COPIES`, sinon `LEAK` et deux copies fabriquées à
 # partir de lui pour la démonstration : un extrait et une copie mélangée, réencodée et enrichie),
 # `OUT` (dossier d'export, `None` = `TOOLKIT_OUT`, sinon `figures/carnet-05`) et `K`, le seuil.
+#
+# *Par où commencer, dans quel ordre, combien de temps : voir « Commencez ici » en tête du
+# carnet 00.*
 
 # %% tags=["parameters"]
 LEAK = None

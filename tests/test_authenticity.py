@@ -13,7 +13,7 @@ from _french_fixtures import with_key
 
 from toolkit.app.cli import main
 from toolkit.raw import synth, verify
-from toolkit.raw.verify import authenticity
+from toolkit.raw.verify import authenticity, weighing
 from toolkit.shared import build_first_names, paths, reference
 from toolkit.shared.errors import ToolkitError
 
@@ -374,14 +374,77 @@ def test_the_notebook_table_has_one_row_per_test_in_both_languages():
 
 
 def test_the_methodology_note_quotes_the_verdict_when_the_leak_was_verified():
-    from toolkit.publication.methodology import NoteFacts, methodology_note
+    from toolkit.publication.methodology import NoteFacts, methodology_annex
 
     facts = NoteFacts(rows=1000, persons=900, labs=3, first_month=dt.date(2019, 1, 1),
                       last_month=dt.date(2019, 12, 1), quarantined=0, located_share=0.9,
                       sensitive_shares=[], k=11, suppressed=0, cells=10, tables=2,
                       version="0", sha256="0" * 64)
     verdict = authenticity.verdict_sentence(["closed_days"], 6)
-    assert "fabrication" not in methodology_note(facts)
+    assert "fabrication" not in methodology_annex(facts)
     facts.fabrication = verdict
-    note = methodology_note(facts)
+    note = methodology_annex(facts)
     assert verdict in note and "signes de fabrication" in note
+
+
+# ------------------------------------------------------------------ the conclusion, in plain words
+
+
+def _report(tmp_path, mode: str) -> verify.VerifyReport:
+    path = tmp_path / f"{mode}.csv"
+    synth.write_synthetic_leak(path, rows=2000, seed=5, progress=False, mode=mode)
+    return verify.verify(pl.read_csv(path, separator=";", encoding="cp1252", infer_schema=False))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in text.replace("(.example, .test)", "").split(". ") if s]
+
+
+def test_the_naive_file_is_concluded_fabricated_and_its_signs_are_named(tmp_path):
+    text = verify.conclusion(_report(tmp_path, "naive")).replace("\u00a0", " ")
+    assert 3 <= len(_sentences(text)) <= 6
+    assert "Verdict : ce fichier a les traits d'un fichier fabriqué" in text
+    assert "« prénoms hors de leur époque »" in text
+    assert "Ce qui plaide pour un fichier authentique : " in text  # the rules it does follow
+
+
+def test_the_realistic_file_passes_the_battery_but_not_its_numbers_reserved_for_fiction(tmp_path):
+    report = _report(tmp_path, "realistic")
+    text = verify.conclusion(report).replace("\u00a0", " ")
+    assert "aux tests" not in text and "au test" not in text  # no sign from the battery...
+    assert "tranches réservées à la fiction" in text  # ...but synthetic numbers are still seen
+    assert weighing.weigh(report).verdict == "fabricated"
+
+
+def test_a_file_with_no_sign_is_not_told_apart_from_a_real_one_and_never_called_genuine(tmp_path):
+    report = _report(tmp_path, "realistic")
+    report.indicators = [i for i in report.indicators if i["id"] not in weighing.PLANTED_SIGNS]
+    text = verify.conclusion(report).replace("\u00a0", " ")
+    assert weighing.weigh(report).verdict == "consistent"
+    assert "Aucun signe de fabrication n'a été trouvé" in text
+    assert "ne distingue ce fichier d'un vrai fichier" in text
+    assert "seule une confirmation extérieure" in text  # the limit, always said
+
+
+def test_one_sign_alone_is_a_doubt():
+    report = verify.VerifyReport(
+        indicators=[{"id": "nir_valid_key", "percent": 99.0}],
+        sections={"fabrication": {"tests": [{"id": "closed_days", "flagged": True}],
+                                  "measured": 1}},
+    )  # fmt: skip
+    assert weighing.weigh(report).verdict == "doubtful"
+    assert "un signe isolé" not in verify.conclusion(report)  # the verdict's own words
+    assert "jette un doute" in verify.conclusion(report)
+
+
+def test_nothing_measured_cannot_conclude():
+    report = verify.VerifyReport(sections={"fabrication": {"tests": [], "measured": 0}})
+    assert weighing.weigh(report).verdict == "undetermined"
+    assert "ne permettent pas de conclure" in verify.conclusion(report)
+
+
+def test_the_conclusion_exists_in_english():
+    report = verify.VerifyReport(indicators=[{"id": "phones_fiction", "percent": 40.0},
+                                             {"id": "email_reserved", "percent": 40.0}])
+    assert "Verdict: this file has the features of a fabricated file" in verify.conclusion(
+        report, "en")

@@ -1,10 +1,13 @@
-"""A real browser draws notebook 03's charts in JupyterLab, with the network unreachable.
+"""A real browser draws the charts of notebooks 00 to 04 in JupyterLab, with no network at all.
 
-JupyterLab runs on loopback (random free port, a token) over a temporary copy of the notebook;
+JupyterLab runs on loopback (random free port, a token) over temporary copies of the notebooks;
 Debian's chromium, driven headless by Playwright with the system binary (never
-``playwright install``), opens it, runs every cell and must see the charts drawn while every
-request leaving 127.0.0.1 is aborted. A screenshot is saved (also to figures/ci_screenshot.png)
-so that a human can look at it. Skipped only when /usr/bin/chromium is absent (CI installs it).
+``playwright install``), opens each in turn, runs every cell and must see the charts drawn while
+every request leaving 127.0.0.1 is aborted, with no page error and no error output. Charts are
+drawn as SVG with the shipped font: every text of every chart must lie inside its chart (a label
+measured with one font and drawn with another overflows and is clipped). A screenshot of
+notebook 03 is saved (also to figures/ci_screenshot.png) so that a human can look at it.
+Skipped only when /usr/bin/chromium is absent (CI installs it).
 """
 
 from __future__ import annotations
@@ -30,7 +33,15 @@ import pytest
 from toolkit.shared import paths
 
 CHROMIUM = Path("/usr/bin/chromium")
-NOTEBOOK = paths.ROOT / "notebooks" / "03_exposure.ipynb"
+#: The notebooks drawn, with the charts each must draw at least (as tests/test_notebooks.py).
+NOTEBOOKS = {
+    "00_reproduce_published_findings.ipynb": 1,
+    "01_ingest_and_verify.ipynb": 1,
+    "02_geolocate.ipynb": 3,
+    "03_exposure.ipynb": 4,
+    "04_export_for_publication.ipynb": 0,
+}
+EXPLORER = "03_exposure.ipynb"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -48,9 +59,11 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"
 )
 
-# Vega-Lite charts (canvas or SVG drawn by vega-embed) in cell outputs, and the explorer's SVG.
-VEGA_DRAWN = ".jp-OutputArea-output .vega-embed canvas, .jp-OutputArea-output .vega-embed svg"
+# Vega-Lite charts (SVG drawn by vega-embed) in cell outputs, and the explorer's SVG.
+VEGA_DRAWN = ".jp-OutputArea-output .vega-embed svg.marks"
 WIDGET_SVG = ".jp-OutputArea-output .widget-html svg"
+# Every chart of the page drawn by Vega (vega-embed's, and the SVGs rendered by the kernel).
+CHARTS = ".jp-OutputArea-output svg.marks"
 
 # Every code cell executed, no cell still running, the kernel idle.
 ALL_RUN = """() => {
@@ -68,6 +81,19 @@ ERRORS = """() => {
     .filter(o => o.output_type === 'error')
     .map(o => o.ename + ': ' + o.evalue);
 }"""
+# Every text of every chart whose box leaves its chart's box (by more than a pixel): clipped.
+CLIPPED = """(selector) => Array.from(document.querySelectorAll(selector)).flatMap((svg, i) => {
+  const chart = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text'))
+    .filter(t => t.textContent.trim() !== '')
+    .map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.left < chart.left - 1 || r.right > chart.right + 1
+                       || r.top < chart.top - 1 || r.bottom > chart.bottom + 1)
+    .map(([text, r]) => `chart ${i}: "${text}" [${Math.round(r.left - chart.left)}, `
+         + `${Math.round(r.right - chart.left)}] outside [0, ${Math.round(chart.width)}]`);
+})"""
+# Texts drawn in the shipped font: the browser has it, and the charts ask for it first.
+FONT_READY = "() => document.fonts.check('12px Inter') && document.fonts.check('bold 12px Inter')"
 KERNEL_READY = """() => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const session = panel && panel.sessionContext && panel.sessionContext.session;
@@ -125,7 +151,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def jupyterlab(tmp_path: Path) -> Iterator[dict]:
-    """JupyterLab on 127.0.0.1 over a copy of notebook 03 and a small synthetic leak."""
+    """JupyterLab on 127.0.0.1 over copies of notebooks 00 to 04 and a small synthetic leak."""
     from toolkit.raw import synth
 
     leak = tmp_path / "leak" / "leak.csv"
@@ -133,13 +159,15 @@ def jupyterlab(tmp_path: Path) -> Iterator[dict]:
     synth.write_synthetic_leak(leak, rows=5_000, seed=11, progress=False)
     root = tmp_path / "notebooks"
     root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    for name in NOTEBOOKS:
+        shutil.copy(paths.ROOT / "notebooks" / name, root / name)
     _write_settings(tmp_path / "settings")
     port, token = _free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
         "TOOLKIT_LEAK": str(leak),
         "TOOLKIT_KEY": "b7" * 32,
+        "TOOLKIT_OUT": str(tmp_path / "export"),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
@@ -161,9 +189,21 @@ def jupyterlab(tmp_path: Path) -> Iterator[dict]:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for_server(f"{base}/api/status?token={token}", process, log)
-        yield {"url": f"{base}/lab/tree/{NOTEBOOK.name}?token={token}", "tmp": tmp_path}
+        yield {"base": base, "token": token, "tmp": tmp_path}
     finally:
         _stop(process)
+
+
+def _shut_down_kernels(lab: dict) -> None:
+    """End every kernel session, so that one notebook at a time holds memory."""
+    api = f"{lab['base']}/api/sessions"
+    with urllib.request.urlopen(f"{api}?token={lab['token']}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{api}/{session['id']}?token={lab['token']}", method="DELETE"
+        )
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 @pytest.fixture
@@ -173,7 +213,49 @@ def lab(tmp_path):
         yield running
 
 
-def test_notebook_03_draws_its_charts_in_jupyterlab_with_no_network(lab):
+def _run_notebook(page, lab: dict, name: str) -> dict:
+    """Open a notebook (a fresh workspace), run every cell, wait for its charts; what it shows."""
+    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}",
+              wait_until="domcontentloaded")  # fmt: skip
+    page.wait_for_function(KERNEL_READY, polling=500)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, polling=1000)
+    # Every vega-embed output drawn (the font loads first, then Vega lays the chart out).
+    page.wait_for_function(
+        """(least) => {
+          const embeds = document.querySelectorAll('.jp-OutputArea-output .vega-embed');
+          return embeds.length >= least
+            && Array.from(embeds).every(e => e.querySelector('svg.marks'));
+        }""",
+        arg=NOTEBOOKS[name],
+        polling=500,
+    )
+    return {
+        "errors": page.evaluate(ERRORS),
+        "clipped": page.evaluate(CLIPPED, CHARTS),
+        "charts": page.locator(CHARTS).count(),
+        "font": page.evaluate(FONT_READY) if NOTEBOOKS[name] else True,
+    }
+
+
+def _drive_the_explorer(page) -> tuple[str, str]:
+    """Pick one lab in the explorer: the kernel redraws it; its summary before and after."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll({json.dumps(WIDGET_SVG)}).length >= 3", polling=500
+    )
+    summary = page.locator(".widget-html", has_text=re.compile("^Sélection\u00a0:")).first
+    before = summary.inner_text()
+    page.locator(".widget-select-multiple select").first.select_option(index=0)
+    page.wait_for_function(
+        """(before) => Array.from(document.querySelectorAll('.widget-html'))
+           .some(e => e.innerText.startsWith('Sélection\u00a0:') && e.innerText !== before)""",
+        arg=before,
+        polling=500,
+    )
+    return before, summary.inner_text()
+
+
+def test_notebooks_00_to_04_draw_their_charts_unclipped_in_jupyterlab_with_no_network(lab):
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
@@ -187,6 +269,7 @@ def test_notebook_03_draws_its_charts_in_jupyterlab_with_no_network(lab):
             blocked.append(route.request.url)
             route.abort()
 
+    shown: dict[str, dict] = {}
     screenshot = lab["tmp"] / "notebook_03.png"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -195,44 +278,29 @@ def test_notebook_03_draws_its_charts_in_jupyterlab_with_no_network(lab):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(RUN_SECONDS * 1000)
-            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
             page.route("**/*", only_loopback)
-            page.goto(lab["url"], wait_until="domcontentloaded")
-            page.wait_for_function(KERNEL_READY, polling=500)
-            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(ALL_RUN, polling=1000)
-            page.wait_for_function(
-                f"() => document.querySelectorAll({json.dumps(VEGA_DRAWN)}).length >= 4",
-                polling=500,
-            )
-            page.wait_for_function(
-                f"() => document.querySelectorAll({json.dumps(WIDGET_SVG)}).length >= 3",
-                polling=500,
-            )
-            # Drive a widget in the page: picking one lab makes the kernel redraw the explorer.
-            summary = page.locator(".widget-html", has_text=re.compile(r"^Sélection :")).first
-            before = summary.inner_text()
-            page.locator(".widget-select-multiple select").first.select_option(index=0)
-            page.wait_for_function(
-                """(before) => Array.from(document.querySelectorAll('.widget-html'))
-                   .some(e => e.innerText.startsWith('Sélection :') && e.innerText !== before)""",
-                arg=before,
-                polling=500,
-            )
-            after = summary.inner_text()
-            errors = page.evaluate(ERRORS)
-            drawn = page.locator(VEGA_DRAWN)
-            drawn.first.scroll_into_view_if_needed()
-            box = drawn.first.bounding_box()
-            page.screenshot(path=str(screenshot))
-            page.locator(WIDGET_SVG).first.scroll_into_view_if_needed()
-            page.screenshot(path=str(lab["tmp"] / "explorer.png"))
+            for name in NOTEBOOKS:
+                shown[name] = _run_notebook(page, lab, name)
+                if name == EXPLORER:
+                    before, after = _drive_the_explorer(page)
+                    shown[name]["clipped"] += page.evaluate(CLIPPED, CHARTS)
+                    drawn = page.locator(VEGA_DRAWN)
+                    drawn.first.scroll_into_view_if_needed()
+                    box = drawn.first.bounding_box()
+                    page.screenshot(path=str(screenshot))
+                    page.locator(WIDGET_SVG).first.scroll_into_view_if_needed()
+                    page.screenshot(path=str(lab["tmp"] / "explorer.png"))
+                _shut_down_kernels(lab)
         finally:
             browser.close()
 
-    assert errors == []
+    assert {name: s["errors"] for name, s in shown.items() if s["errors"]} == {}
     assert page_errors == []
-    assert after != before and after.startswith("Sélection :")
+    assert {name: s["clipped"] for name, s in shown.items() if s["clipped"]} == {}
+    assert all(s["font"] for s in shown.values())
+    assert all(s["charts"] >= NOTEBOOKS[name] for name, s in shown.items())
+    assert after != before and after.startswith("Sélection\u00a0:")
     assert box is not None and box["width"] > 200 and box["height"] > 100
     assert blocked == [], f"requests left the machine: {blocked[:5]}"
     assert screenshot.stat().st_size > 10_000

@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from toolkit.publication import charts
-from toolkit.publication.charts.maps import MAX_SHAPES, geo_data
+from toolkit.publication.charts.maps import MAX_SHAPES, SHARE_STEPS, geo_data, share_breaks
 from toolkit.shared.errors import InputError, ToolkitError
 
 NBSP = "\u00a0"  # what vl-convert's fr-FR locale puts between thousands
@@ -71,8 +71,12 @@ def combinations() -> pl.DataFrame:
     )
 
 
-def mentions() -> pl.DataFrame:
-    return pl.DataFrame({"mention": ["child", "baby", "hiv"], "persons": [13_478, 425, 60]})
+def mentions(**extra: list) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"mention": ["child", "baby", "hiv", "health_mention", "pregnancy"],
+         "persons": [13_478, 425, 60, 7_200, 5_000], **extra},
+        schema_overrides={"persons": pl.Int64},
+    )
 
 
 def pyramid() -> pl.DataFrame:
@@ -152,23 +156,24 @@ BUILDERS = {
 }
 
 FRENCH_TITLES = {
-    "timeline": "Des prélèvements de 2018 à 2020",
+    "timeline": "Des prélèvements de 2018 à octobre 2020",
     "lab_windows": "2 laboratoires",
-    "categories": "Ce qui a fuité",
+    "categories": f"N° de sécurité sociale (NIR){NBSP}: la donnée la plus exposée (491{NBSP}840",
     "category_year": "Les données exposées, année par année",
     "co_exposure": "Quelles données fuitent ensemble",
-    "health_mentions": "Des données de santé dans les commentaires",
-    "pyramid": "Qui est exposé",
-    "distance": "À quelle distance du laboratoire",
-    "departement_map": "Rapporté à la population",
+    "health_mentions": f"7{NBSP}200 personnes ont une mention de santé dans un commentaire",
+    "pyramid": "Les moins de 20 ans, les plus exposés",
+    "distance": "7 personnes sur 10 vivent à moins de 10",
+    "departement_map": "Dans le Morbihan, près d'un habitant sur quatre est exposé",
     "commune_map": "Commune par commune",
 }
 
 ENGLISH_TITLES = {
-    "timeline": "Samples from 2018 to 2020",
-    "categories": "What was leaked",
-    "pyramid": "Who is exposed",
-    "departement_map": "Relative to population",
+    "timeline": "Samples from 2018 to October 2020",
+    "categories": "Social security number (NIR): the most exposed data (491,840 people)",
+    "health_mentions": "7,200 people have a health mention in a comment",
+    "pyramid": "People aged under 20, the most exposed",
+    "departement_map": "In Morbihan, nearly one resident in four is exposed",
 }
 
 
@@ -285,6 +290,102 @@ def test_a_chart_without_alt_text_is_reported() -> None:
         charts.alt_text(alt.Chart(pl.DataFrame({"x": [1]})).mark_point())
 
 
+# --- titles that state the finding, from published counts ------------------------------------
+
+
+def monthly(counts_by_year: dict[int, int]) -> pl.DataFrame:
+    """Persons by month: each year's count in its January, up to October 2020."""
+    years = sorted(counts_by_year)
+    months = [f"{y}-01-01" for y in years] + ["2020-10-01"]
+    return by_month(months, [counts_by_year[y] for y in years] + [100]).rename(
+        {"records": "persons"}
+    )
+
+
+def test_timeline_title_names_the_years_that_hold_half_of_the_months() -> None:
+    chart = charts.timeline_chart(monthly({2016: 100, 2017: 900, 2018: 800, 2019: 100}),
+                                  count="persons")  # fmt: skip
+    assert chart.to_dict()["title"]["text"] == (
+        "Des prélèvements de 2016 à octobre 2020, surtout en 2017-2018"
+    )
+
+
+def test_timeline_title_is_neutral_when_a_month_is_hidden() -> None:
+    frame = monthly({2016: 100, 2017: 900, 2018: 800, 2019: 100}).with_columns(
+        persons_suppressed=pl.col("month") == dt.date(2019, 1, 1)
+    )
+    title = charts.timeline_chart(frame, count="persons").to_dict()["title"]["text"]
+    assert title == "Des prélèvements de 2016 à octobre 2020"
+
+
+def test_timeline_axis_starts_at_the_first_month_of_data() -> None:
+    spec = charts.to_json(BUILDERS["timeline"]("fr"))
+    starts = re.findall(r'"domain": \[\s*"(\d{4}-\d\d-\d\d)"', spec)
+    assert starts and set(starts) == {"2018-01-01"}
+
+
+def test_timeline_alt_text_gives_the_peak_month_not_a_sum_of_months() -> None:
+    alt_text = charts.alt_text(charts.timeline_chart(monthly({2018: 900, 2019: 300}),
+                                                     count="persons"))  # fmt: skip
+    assert "Au plus fort, 900 personnes en janv. 2018." in alt_text
+    assert f"1{NBSP}300" not in alt_text
+
+
+def full_pyramid(**persons: int) -> pl.DataFrame:
+    """Every band 00-04 … 90+ for both sexes, 100 persons each unless ``persons`` says."""
+    bands = [f"{a:02d}-{a + 4:02d}" for a in range(0, 90, 5)] + ["90+"]
+    rows = [(b, sex, persons.get(f"{sex}{b}", 100)) for b in bands for sex in ("F", "M")]
+    return pl.DataFrame(rows, schema=["age_band", "sex", "persons"], orient="row")
+
+
+def test_pyramid_labels_bands_in_years() -> None:
+    drawn = texts(charts.to_svg(charts.pyramid_chart(full_pyramid())))
+    assert {"0-4 ans", "85-89 ans", "90 ans et plus"} <= set(drawn)
+    assert "00-04" not in drawn
+
+
+def test_pyramid_says_how_many_persons_of_unknown_sex_it_cannot_draw() -> None:
+    frame = pl.concat([full_pyramid(), pl.DataFrame(
+        {"age_band": ["40-44", "50-54"], "sex": [None, None], "persons": [20, 15]},
+        schema={"age_band": pl.String, "sex": pl.String, "persons": pl.Int64},
+    )], how="vertical_relaxed")  # fmt: skip
+    chart = charts.pyramid_chart(frame)
+    assert f"Sexe inconnu{NBSP}: 35 personnes, non représentées" in texts(charts.to_svg(chart))
+    assert f"Sexe inconnu{NBSP}: 35 personnes" in charts.alt_text(chart)
+
+
+def test_pyramid_notes_a_top_band_larger_than_the_one_below() -> None:
+    chart = charts.pyramid_chart(full_pyramid(**{"F90+": 400, "M90+": 300}))
+    assert any("90 ans et plus" in t and "années de naissance invraisemblables" in t
+               for t in texts(charts.to_svg(chart)))  # fmt: skip
+
+
+def test_pyramid_title_names_the_most_exposed_ages() -> None:
+    bands = {f"F{a}-{a + 4}": 400 for a in (60, 65, 70, 75)}
+    title = charts.pyramid_chart(full_pyramid(**bands)).to_dict()["title"]["text"]
+    assert title == "Les 60-79 ans, les plus exposés"
+
+
+def test_pyramid_title_is_neutral_when_a_band_is_hidden() -> None:
+    frame = full_pyramid(**{f"F{a}-{a + 4}": 400 for a in (60, 65, 70, 75)}).with_columns(
+        persons_suppressed=(pl.col("age_band") == "00-04") & (pl.col("sex") == "M")
+    )
+    assert charts.pyramid_chart(frame).to_dict()["title"]["text"] == "Qui est exposé"
+
+
+def test_distance_title_says_how_many_in_ten_live_near_their_lab() -> None:
+    chart = charts.distance_chart(distances())
+    assert chart.to_dict()["title"]["text"] == (
+        f"7 personnes sur 10 vivent à moins de 10{NBSP}km de leur laboratoire"
+    )
+
+
+def test_distance_title_is_neutral_when_a_band_is_hidden() -> None:
+    frame = distances().with_columns(persons_suppressed=pl.col("band") == "10-20 km")
+    title = charts.distance_chart(frame).to_dict()["title"]["text"]
+    assert title == "À quelle distance du laboratoire"
+
+
 # --- disclosure control: suppressed cells are shown, never as zero ----------------------------
 
 
@@ -352,7 +453,84 @@ def test_columns_the_chart_does_not_draw_stay_out_of_the_spec() -> None:
 
 def test_co_exposure_names_the_health_mention_pseudo_category() -> None:
     frame = pl.DataFrame({"combination": ["nir+health_mention"], "persons": [500], "rank": [1]})
-    assert "Mention de santé" in texts(charts.to_svg(charts.co_exposure_chart(frame)))
+    drawn = texts(charts.to_svg(charts.co_exposure_chart(frame)))
+    assert "Commentaire avec mention de santé" in drawn
+
+
+# --- health data: only comments with a health mention ---------------------------------------
+
+
+def drawn_rows(chart: alt.TopLevelMixin) -> list[dict]:
+    """Every row of data the chart's spec carries."""
+    return [row for rows in chart.to_dict()["datasets"].values() for row in rows]
+
+
+def kind_of(chart: alt.TopLevelMixin, name: str) -> set[str]:
+    """The legend entries (``kind``) the rows named ``name`` are drawn with."""
+    return {row["kind"] for row in drawn_rows(chart) if row.get("name") == name}
+
+
+def test_categories_chart_does_not_colour_plain_comments_as_health_data() -> None:
+    frame = categories().vstack(
+        pl.DataFrame({"category": ["health_mention"], "persons": [7_200], "share": [0.0146]},
+                     schema_overrides={"persons": pl.Int64})
+    )  # fmt: skip
+    chart = charts.categories_chart(frame)
+    assert kind_of(chart, "Commentaire libre") == {"Autre donnée personnelle"}
+    assert kind_of(chart, "Commentaire avec mention de santé") == {"Donnée de santé (art. 9 RGPD)"}
+
+
+def test_categories_title_counts_the_categories_tied_at_the_top() -> None:
+    frame = categories([491_840, 491_840, 14_997])
+    title = charts.categories_chart(frame).to_dict()["title"]["text"]
+    assert title == f"2 types de données exposés chacun pour 491{NBSP}840 personnes"
+
+
+def test_categories_title_without_any_published_count_has_no_number() -> None:
+    frame = categories([None, None, None], persons_suppressed=[True] * 3)
+    title = charts.categories_chart(frame).to_dict()["title"]["text"]
+    assert title == "Ce qui a fuité"
+
+
+def test_mentions_chart_draws_child_and_baby_apart_and_not_as_health_data() -> None:
+    chart = charts.health_mentions_chart(mentions())
+    context = "Mention sans caractère médical (pas une donnée de santé)"
+    assert kind_of(chart, "Enfant") == kind_of(chart, "Bébé") == {context}
+    assert kind_of(chart, "VIH") == kind_of(chart, "Grossesse") == {"Donnée de santé (art. 9 RGPD)"}
+    blocks = [{row["name"] for row in rows} for rows in chart.to_dict()["datasets"].values()]
+    assert {"Enfant", "Bébé"} in blocks  # a block of their own, below the health mentions
+
+
+def test_mentions_chart_lists_health_mentions_before_context_mentions() -> None:
+    svg_text = texts(charts.to_svg(charts.health_mentions_chart(mentions())))
+    rows = [t for t in svg_text if t in {"Au moins une mention de santé", "Grossesse", "VIH",
+                                         "Enfant", "Bébé"}]  # fmt: skip
+    assert rows == ["Au moins une mention de santé", "Grossesse", "VIH", "Enfant", "Bébé"]
+
+
+def test_mentions_title_has_no_number_when_the_persons_with_a_health_mention_are_hidden() -> None:
+    hidden = mentions().with_columns(
+        persons=pl.when(pl.col("mention") == "health_mention").then(None)
+        .otherwise(pl.col("persons"))
+    )  # fmt: skip
+    title = charts.health_mentions_chart(hidden).to_dict()["title"]["text"]
+    assert title == "Les mentions de santé dans les commentaires"
+
+
+def test_mentions_by_year_title_has_no_number() -> None:
+    chart = charts.health_mentions_chart(mentions().with_columns(year=pl.lit(2019)))
+    assert chart.to_dict()["title"]["text"] == "Les mentions de santé dans les commentaires"
+
+
+def test_mentions_alt_text_carries_the_numbers_the_chart_draws() -> None:
+    hidden = mentions(persons_suppressed=[False, False, True, False, False])
+    chart = charts.health_mentions_chart(hidden)
+    alt_text = charts.alt_text(chart)
+    labels = {row["name"]: row["label"] for row in drawn_rows(chart) if "label" in row}
+    assert labels["VIH"] == "< 11"
+    for name, label in labels.items():
+        assert f"{name} ({label})" in alt_text
+    assert "60" not in alt_text
 
 
 def test_residents_not_located_get_their_own_line() -> None:
@@ -414,6 +592,103 @@ def test_absolute_map_is_coloured_by_persons() -> None:
     drawn = texts(charts.to_svg(charts.departement_map(departements(), measure="persons",
                                                        shapes=squares())))
     assert f"177{NBSP}000" in drawn and "Où vivent les personnes exposées" in drawn
+
+
+def three_squares() -> gpd.GeoDataFrame:
+    """Morbihan and Loiret side by side, Vendée far to the south (outside their frame)."""
+    return gpd.GeoDataFrame(
+        {"code": ["56", "45", "85"], "name": ["Morbihan", "Loiret", "Vendée"]},
+        geometry=[box(-3.0, 47.5, -2.0, 48.5), box(1.5, 47.5, 2.5, 48.5),
+                  box(-1.5, 44.0, -0.5, 45.0)],
+        crs=4326,
+    )
+
+
+def map_data(chart: alt.VConcatChart) -> list[dict]:
+    """The properties of the shapes a département map draws."""
+    spec = json.loads(charts.to_json(chart))
+    shapes = next(layer for layer in spec["vconcat"][0]["layer"]
+                  if layer["mark"]["type"] == "geoshape")  # fmt: skip
+    data = shapes["data"]
+    values = spec["datasets"][data["name"]] if "name" in data else data["values"]
+    return [f["properties"] for f in json.loads(values)["features"]]
+
+
+def test_map_values_are_shares_of_inhabitants_in_percent() -> None:
+    drawn = texts(charts.to_svg(charts.departement_map(departements(), shapes=squares())))
+    assert f"24{NBSP}%" in drawn and f"16{NBSP}%" in drawn
+    assert not any("100" in t and "000" in t for t in drawn)
+
+
+def test_a_departement_without_anybody_is_in_a_class_of_its_own_colour() -> None:
+    chart = charts.departement_map(departements().head(1), shapes=squares())
+    classes = {p["departement"]: p["class"] for p in map_data(chart)}
+    scale = chart.to_dict()["vconcat"][0]["layer"][0]["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert classes["45"] == "aucune personne"
+    assert colours[classes["45"]] != colours[classes["56"]]
+    assert len(set(scale["range"])) == len(scale["range"])
+
+
+def test_share_classes_set_the_most_affected_apart_and_keep_small_shares_coloured() -> None:
+    shares = pl.Series([0.235, 0.171, 0.159, 0.052, 0.049, 0.028, 0.011, 0.003, 0.001, 0.00002])
+    breaks = share_breaks(shares)
+    classes = [sum(share >= b for b in breaks) for share in shares]
+    assert classes[0] != classes[3]  # 23 % and 5 % are told apart
+    assert classes[-1] == 0 and breaks[0] > shares[-1]  # the smallest share is in the first class
+    assert all(b in SHARE_STEPS for b in breaks)
+
+
+def test_the_title_states_the_largest_share_as_one_resident_in_n() -> None:
+    frame = departements(per_100k=[14_300.0, 33_400.0])
+    drawn = texts(charts.to_svg(charts.departement_map(frame, shapes=squares())))
+    assert "Dans le Loiret, un habitant sur trois est exposé à la fuite" in drawn
+
+
+def test_the_title_is_neutral_when_a_hidden_departement_could_be_larger() -> None:
+    frame = departements(persons_suppressed=[False, True], persons_reason=[None, "secondary"])
+    drawn = texts(charts.to_svg(charts.departement_map(frame, shapes=squares())))
+    assert "Les personnes exposées, rapportées à la population" in drawn
+
+
+def test_a_hidden_departement_cannot_top_the_title_once_the_total_bounds_it() -> None:
+    frame = departements(persons_suppressed=[False, True], persons_reason=[None, "secondary"])
+    drawn = texts(charts.to_svg(charts.departement_map(frame, shapes=squares(), total=177_050)))
+    assert any(t.startswith("Dans le Morbihan, près d'un habitant sur quatre") for t in drawn)
+
+
+def test_a_departement_outside_the_frame_is_named_in_the_note() -> None:
+    frame = pl.concat([departements(), departements().head(1).with_columns(
+        departement=pl.lit("85"), persons=pl.lit(2_000, pl.Int64), per_100k=pl.lit(290.0))])
+    drawn = texts(charts.to_svg(charts.departement_map(
+        frame, shapes=three_squares(), departements=["56", "45"])))
+    assert f"Hors carte{NBSP}: Vendée (0,3{NBSP}%)" in drawn
+
+
+def test_a_hidden_departement_outside_the_frame_is_named_in_the_note() -> None:
+    frame = pl.concat([departements(), departements().head(1).with_columns(
+        departement=pl.lit("85"), persons=pl.lit(None, pl.Int64), per_100k=pl.lit(None, pl.Float64),
+    )]).with_columns(persons_suppressed=pl.col("persons").is_null())
+    drawn = texts(charts.to_svg(charts.departement_map(
+        frame, shapes=three_squares(), departements=["56", "45"])))
+    assert f"Hors carte{NBSP}: Vendée (< 11)" in drawn
+
+
+def test_the_map_is_framed_on_the_departements_asked_for() -> None:
+    chart = charts.departement_map(departements(), shapes=three_squares(), departements=["56"])
+    assert {p["departement"] for p in map_data(chart)} == {"56"}
+
+
+def test_the_map_alt_text_gives_the_shares_it_draws() -> None:
+    chart = charts.departement_map(departements(), shapes=squares())
+    alt_text = chart.to_dict()["description"]
+    assert f"Morbihan (24{NBSP}%)" in alt_text and f"Loiret (16{NBSP}%)" in alt_text
+
+
+def test_the_lab_chart_writes_long_lab_names_whole() -> None:
+    name = "Laboratoire de biologie médicale Seine Normande Bio, site principal"
+    chart = charts.lab_windows_chart(windows().with_columns(lab=pl.Series([name, "LAB-B"])))
+    assert name in texts(charts.to_svg(chart))
 
 
 # --- inputs ----------------------------------------------------------------------------------

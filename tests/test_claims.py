@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 import pytest
 
 from toolkit.raw import claims, schema, verify
-from toolkit.raw.claims import CONTRADICTED, NOT_MEASURABLE, SUPPORTED, Claim
+from toolkit.raw.claims import CONTRADICTED, NOT_MEASURABLE, SUPPORTED, VERDICT_LABELS_FR, Claim
+from toolkit.shared.case import load_case
 
 
 @pytest.fixture(autouse=True)
@@ -136,10 +139,37 @@ def test_one_in_200_is_measured_against_the_population_of_france():
         ("rows", 491840.0, "491\u00a0840"),
         ("residence_56_pct", 36.04, "36,04\u00a0%"),
         ("residence_35_pct", 6.0, "6\u00a0%"),
-        ("last_sample_month", 202010.0, "2020-10"),
+        ("last_sample_month", 202010.0, "octobre 2020"),
         ("first_sample_year", 2015.0, "2015"),
         ("labs", None, "-"),
     ],
 )
 def test_values_are_shown_the_french_way(metric, value, shown):
     assert claims.format_value(metric, value) == shown
+
+
+def test_shares_of_residents_are_measured_in_the_departements_of_the_case():
+    # SMALL: postcodes 56000, 56100, 45000, 27000, 27100 and 99999, all well formed.
+    case = dataclasses.replace(load_case(), departements=("45", "27"))
+    metrics = claims.measured_metrics(measure(SMALL), case)
+    assert (metrics["residence_45_pct"], metrics["residence_27_pct"]) == (16.67, 33.33)
+    assert metrics["residence_departements_pct"] == 50.0
+    assert "residence_56_pct" not in metrics
+
+
+def test_the_departements_claim_of_the_2021_leak_adds_up_its_six_departements():
+    metrics = claims.measured_metrics(measure(SMALL))
+    assert load_case().departements == ("22", "27", "35", "41", "45", "56")
+    assert metrics["residence_departements_pct"] == 83.33  # 5 of 6: 99999 is elsewhere
+    table = claims.check_claims(measure(SMALL)).filter(pl.col("claim_id") == "dept_six")
+    assert table["measured"].to_list() == [83.33]
+
+
+def test_a_file_without_postcodes_leaves_the_departements_not_measurable():
+    table = claims.check_claims(measure({"Labo": ["L1"]}))
+    assert table.filter(pl.col("claim_id") == "dept_six")["verdict"].to_list() == [NOT_MEASURABLE]
+
+
+def test_verdicts_read_in_french():
+    assert VERDICT_LABELS_FR == {SUPPORTED: "confirmé", CONTRADICTED: "contredit",
+                                 NOT_MEASURABLE: "non vérifiable"}

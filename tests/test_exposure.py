@@ -19,8 +19,8 @@ P1, P2, P3 = "1" * 32, "2" * 32, "3" * 32
 
 def safe_table(*records: dict) -> pl.DataFrame:
     """A safe table from partial records: unnamed flags are False, unnamed fields null."""
-    flags = ["exposed_nir", "exposed_phone_mobile", "exposed_email", "exposed_password"]
-    flags += ["mention_pregnancy", "mention_hiv", "mention_baby"]
+    flags = ["exposed_nir", "exposed_phone_mobile", "exposed_email", "exposed_password",
+             "exposed_comment", "mention_pregnancy", "mention_hiv", "mention_baby"]
     rows = [{**dict.fromkeys(SAFE_COLUMNS), **dict.fromkeys(flags, False), **r} for r in records]
     schema = {**SAFE_COLUMNS, **dict.fromkeys(flags, pl.Boolean())}
     return pl.DataFrame(rows, schema=schema)
@@ -32,19 +32,21 @@ def month(y: int, m: int) -> dt.date:
 
 
 # Person 1: two samples at two labs, moved from Vannes to Auray; person 2 once; person 3 twice.
+# Persons 1 and 2 have a health mention in a comment; person 3's comment only says "bébé".
 SAFE = safe_table(
     dict(person_id=P1, lab="lab-a", sample_month=month(2018, 6), age_band="35-39", sex="F",
          residence_insee="56260", residence_departement="56", residence_region="53",
-         residence_resolution="postcode_name", exposed_nir=True, mention_pregnancy=True),
+         residence_resolution="postcode_name", exposed_nir=True, exposed_comment=True,
+         mention_pregnancy=True),
     dict(person_id=P1, lab="lab-b", sample_month=month(2019, 2), age_band="40-44", sex="F",
          residence_insee="56007", residence_departement="56", residence_region="53",
          residence_resolution="postcode_only", exposed_nir=True, exposed_phone_mobile=True),
     dict(person_id=P2, lab="lab-a", sample_month=month(2019, 2), age_band="65-69", sex="M",
          residence_insee="35238", residence_departement="35", residence_region="53",
          residence_resolution="postcode_name", exposed_nir=True, exposed_email=True,
-         mention_hiv=True),
+         exposed_comment=True, mention_hiv=True),
     dict(person_id=P3, lab="lab-a", sample_month=month(2019, 3), age_band="00-04", sex="M",
-         residence_resolution="not_found", mention_baby=True),
+         residence_resolution="not_found", exposed_comment=True, mention_baby=True),
     dict(person_id=P3, lab="lab-a", sample_month=month(2019, 3), age_band="00-04", sex="M",
          residence_resolution="not_found", exposed_password=True),
 )  # fmt: skip
@@ -105,7 +107,27 @@ def test_category_exposure_counts_persons_exposed_on_any_record():
         ("phone_mobile", 1, pytest.approx(1 / 3)),
         ("email", 1, pytest.approx(1 / 3)),
         ("password", 1, pytest.approx(1 / 3)),
+        ("comment", 3, 1.0),
+        ("health_mention", 2, pytest.approx(2 / 3)),
     ]
+
+
+def test_a_comment_that_only_says_baby_is_not_counted_as_health_data():
+    only_baby = SAFE.filter(pl.col("person_id") == P3)
+    table = dict(ex.category_exposure(only_baby).select("category", "persons").rows())
+    assert table["comment"] == 1
+    assert table["health_mention"] == 0
+
+
+def test_a_comment_with_a_pregnancy_is_counted_as_health_data():
+    pregnant = SAFE.filter(pl.col("person_id") == P1)
+    table = dict(ex.category_exposure(pregnant).select("category", "persons").rows())
+    assert table["health_mention"] == 1
+
+
+def test_without_comments_no_health_mention_category_is_listed():
+    table = ex.category_exposure(SAFE.drop("exposed_comment"))
+    assert "health_mention" not in table["category"].to_list()
 
 
 def test_category_by_year_shares_are_of_the_persons_seen_that_year():
@@ -113,12 +135,17 @@ def test_category_by_year_shares_are_of_the_persons_seen_that_year():
     assert table.rows() == [("nir", 2018, 1, 1.0), ("nir", 2019, 2, pytest.approx(2 / 3))]
 
 
+def test_category_by_year_counts_comments_with_a_health_mention_per_year():
+    table = ex.category_by_year(SAFE).filter(pl.col("category") == "health_mention")
+    assert table.select("year", "persons").rows() == [(2018, 1), (2019, 1)]
+
+
 def test_co_exposure_ranks_combinations_of_categories_per_person():
     table = ex.co_exposure(SAFE)
     assert table.rows() == [
         ("nir+email+health_mention", 3, 1, 1),
         ("nir+phone_mobile+health_mention", 3, 1, 2),
-        ("password+health_mention", 2, 1, 3),
+        ("password", 1, 1, 3),  # person 3's "bébé" is no health mention
     ]
 
 
@@ -127,7 +154,16 @@ def test_co_exposure_can_keep_only_the_top_combinations():
 
 
 def test_health_mentions_list_every_kind_present_in_the_lexicon_order():
-    assert ex.health_mentions(SAFE).rows() == [("pregnancy", 1), ("hiv", 1), ("baby", 1)]
+    assert ex.health_mentions(SAFE).rows() == [
+        ("health_mention", 2), ("pregnancy", 1), ("hiv", 1), ("baby", 1)
+    ]
+
+
+def test_persons_with_a_health_mention_leave_out_child_and_baby_mentions():
+    only_baby = SAFE.filter(pl.col("person_id") == P3)
+    assert dict(ex.health_mentions(only_baby).rows()) == {
+        "health_mention": 0, "pregnancy": 0, "hiv": 0, "baby": 1
+    }
 
 
 def test_health_mentions_keep_kinds_nobody_has_with_a_zero():
@@ -137,11 +173,14 @@ def test_health_mentions_keep_kinds_nobody_has_with_a_zero():
 
 def test_health_mentions_by_lab_and_by_year():
     assert ex.health_mentions(SAFE, by="lab").rows() == [
+        ("health_mention", "lab-a", 2),
         ("pregnancy", "lab-a", 1),
         ("hiv", "lab-a", 1),
         ("baby", "lab-a", 1),
     ]
     assert ex.health_mentions(SAFE, by="year").rows() == [
+        ("health_mention", 2018, 1),
+        ("health_mention", 2019, 1),
         ("pregnancy", 2018, 1),
         ("hiv", 2019, 1),
         ("baby", 2019, 1),
@@ -156,15 +195,16 @@ def test_age_sex_pyramid_uses_each_persons_latest_age_band():
     ]
 
 
-def test_distance_bands_count_persons_per_band_with_unknown_residences():
+def test_distance_bands_count_each_person_once_at_the_lab_of_their_latest_sample():
     labs = pl.DataFrame({"lab": ["lab-a", "lab-b"], "lon": [-2.76, -2.76], "lat": [47.66, 47.66]})
     assert ex.distance_bands(SAFE, labs, communes=gaz.communes()).rows() == [
-        ("0-10 km", 1),  # person 1 at lab-a, from Vannes
-        ("10-20 km", 1),  # person 1 at lab-b, from Auray
+        ("0-10 km", 0),  # person 1's earlier sample (lab-a, from Vannes) does not count
+        ("10-20 km", 1),  # person 1's latest sample: lab-b, from Auray
         ("20-50 km", 0),
         ("50+ km", 1),  # person 2, from Rennes
         ("unknown", 1),  # person 3, residence not found
     ]
+
 
 
 @pytest.mark.parametrize(
@@ -246,6 +286,13 @@ def test_synthetic_health_mention_records_equal_the_truth_and_persons_never_exce
     assert all(0 < persons[m] <= truth[m] for m in truth if truth[m])
 
 
+def test_synthetic_persons_with_a_health_mention_are_counted_alike_in_both_tables(synthetic):
+    safe = synthetic["safe"]
+    categories = dict(ex.category_exposure(safe).select("category", "persons").rows())
+    mentions = dict(ex.health_mentions(safe).rows())
+    assert categories["health_mention"] == mentions["health_mention"] > 0
+
+
 def test_synthetic_lab_registry_geolocates_fully_offline(synthetic):
 
     labs = geocode_labs(read_lab_registry(synthetic["result"].labs_path))
@@ -254,6 +301,12 @@ def test_synthetic_lab_registry_geolocates_fully_offline(synthetic):
     assert labs["lon"].null_count() == 0 and labs["lat"].null_count() == 0
     bands = ex.distance_bands(synthetic["safe"], labs)
     assert bands.filter(pl.col("band") == "unknown")["persons"].item() == 0
+
+
+def test_distance_bands_add_up_to_the_persons_of_the_safe_table(synthetic):
+    labs = geocode_labs(read_lab_registry(synthetic["result"].labs_path))
+    bands = ex.distance_bands(synthetic["safe"], labs)
+    assert bands["persons"].sum() == synthetic["safe"]["person_id"].n_unique()
 
 
 def _every_aggregate(safe: pl.DataFrame, labs: pl.DataFrame) -> dict[str, pl.DataFrame]:

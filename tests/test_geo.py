@@ -22,6 +22,7 @@ from toolkit.safe.labs import (
     AddressGeocoder,
     FinessWarning,
     geocode_labs,
+    lab_labels,
     locate_labs,
     read_finess,
     read_lab_registry,
@@ -614,6 +615,29 @@ def test_distances_use_the_home_of_each_persons_latest_sample_at_each_lab():
     ]
 
 
+def test_per_person_distances_keep_one_row_per_person_at_the_lab_of_their_latest_sample():
+    a, b = "0" * 31 + "a", "f" * 32
+    safe = _safe([
+        (a, "lbm-rennes", dt.date(2019, 6, 1), "56260"),  # Vannes -> Rennes, latest: kept
+        (a, "lbm-vannes", dt.date(2019, 1, 1), "56260"),  # nearer, but earlier
+        (b, "lbm-vannes", dt.date(2020, 1, 1), "56007"),  # Auray -> Vannes, latest: kept
+        (b, "lbm-rennes", None, "35238"),  # no month: the oldest
+    ])  # fmt: skip
+    assert _distances(safe, per_person=True).rows() == [
+        ("0" * 31 + "a", "lbm-rennes", 94.8),
+        ("f" * 32, "lbm-vannes", 17.3),
+    ]
+
+
+def test_per_person_distances_equal_a_stable_sort_then_unique_on_the_person():
+    safe = _many_records()
+    latest = (
+        safe.sort("sample_month", descending=True, nulls_last=True, maintain_order=True)
+        .unique("person_id", keep="first", maintain_order=True)
+    )
+    assert_frame_equal(_distances(safe, per_person=True), _distances(latest))
+
+
 def _many_records(n: int = 3_000) -> pl.DataFrame:
     """Many records of few persons, labs, months and homes: ties and repeats everywhere."""
     rng = random.Random(7)
@@ -658,3 +682,40 @@ def test_compact_distances_give_the_same_persons_as_128_bit_integers():
     assert compact["person_id"].dtype == pl.UInt128
     from_hex = safe_table.compact_person_ids(_distances(safe).lazy()).collect()
     assert_frame_equal(from_hex.sort("person_id", "lab"), compact)
+
+
+# --- lab names ----------------------------------------------------------------------------------
+
+
+def labels_of(names: list[str | None], insee: list[str | None]) -> dict[str, str]:
+    labs = pl.DataFrame(
+        {"lab": [f"lab{i}" for i in range(len(names))], "name": names, "insee": insee},
+        schema={"lab": pl.String, "name": pl.String, "insee": pl.String},
+    )
+    communes = pl.DataFrame({"insee": ["56260", "56121"], "name": ["Vannes", "Lorient"]})
+    return dict(lab_labels(labs, communes).iter_rows())
+
+
+def test_a_lab_is_labelled_by_its_name():
+    assert labels_of(["Laboratoire Biogolfe"], ["56260"]) == {"lab0": "Laboratoire Biogolfe"}
+
+
+def test_a_lab_without_a_name_keeps_its_code():
+    assert labels_of([None], ["56260"]) == {"lab0": "lab0"}
+
+
+def test_labs_sharing_a_name_are_told_apart_by_their_commune():
+    labels = labels_of(["BIO 17", "BIO 17", "Solo"], ["56260", "56121", "56260"])
+    assert labels == {"lab0": "BIO 17 (Vannes)", "lab1": "BIO 17 (Lorient)", "lab2": "Solo"}
+
+
+def test_labs_sharing_a_name_and_a_commune_still_get_distinct_labels():
+    labels = labels_of(["BIO 17", "BIO 17"], ["56260", "56260"])
+    assert len(set(labels.values())) == 2
+    assert all(label.startswith("BIO 17 (Vannes)") for label in labels.values())
+
+
+def test_aliases_of_one_lab_share_its_label():
+    labs = pl.DataFrame({"lab": ["lbm5601", "009560012"], "name": ["BIO 17", "BIO 17"],
+                         "insee": ["56260", "56260"], "key": ["009560012", "009560012"]})
+    assert set(lab_labels(labs)["label"]) == {"BIO 17"}

@@ -7,7 +7,12 @@ import pytest
 
 from toolkit.raw import health, synth
 from toolkit.shared import folding
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import (
+    COMMENT_MENTIONS,
+    CONTEXT_MENTIONS,
+    HEALTH_CATEGORIES,
+    HEALTH_MENTIONS,
+)
 
 
 def _mentions(text: str | None) -> set[str]:
@@ -22,7 +27,25 @@ def test_fold_lowercases_strips_accents_and_spells_ligatures() -> None:
 
 
 def test_lexicon_covers_exactly_the_vocabulary_of_mentions() -> None:
-    assert tuple(health.MENTION_PATTERNS) == HEALTH_MENTIONS
+    assert tuple(health.MENTION_PATTERNS) == COMMENT_MENTIONS
+
+
+def test_child_and_baby_are_context_mentions_not_health_mentions() -> None:
+    assert set(CONTEXT_MENTIONS) == {"child", "baby"}
+    assert not set(CONTEXT_MENTIONS) & set(HEALTH_MENTIONS)
+
+
+def test_a_free_text_comment_is_not_a_health_category_by_itself() -> None:
+    assert "comment" not in HEALTH_CATEGORIES
+    assert "health_mention" in HEALTH_CATEGORIES
+
+
+def test_a_comment_saying_only_enfant_carries_no_health_mention() -> None:
+    assert _mentions("enfant") & set(HEALTH_MENTIONS) == set()
+
+
+def test_a_comment_saying_enceinte_carries_a_health_mention() -> None:
+    assert _mentions("enceinte") & set(HEALTH_MENTIONS) == {"pregnancy"}
 
 
 @pytest.mark.parametrize(
@@ -56,7 +79,7 @@ def test_ordinary_words_carry_no_mention(text: str | None) -> None:
 def test_null_comment_gives_false_not_null() -> None:
     frame = pl.DataFrame({"t": [None]}, schema={"t": pl.String})
     row = frame.select(**health.mention_exprs(pl.col("t"))).row(0)
-    assert row == (False,) * len(HEALTH_MENTIONS)
+    assert row == (False,) * len(COMMENT_MENTIONS)
 
 
 @pytest.mark.parametrize("phrase", synth.PHRASES, ids=lambda p: p.text[:30])

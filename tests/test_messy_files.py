@@ -108,7 +108,8 @@ def _assert_no_count_below_k(bundle: Path) -> None:
         table = pl.read_csv(path, separator=";", infer_schema=False)
         counts = [int(v) for v in table["Personnes"].drop_nulls()]
         assert [n for n in counts if 0 < n < K] == [], path.name
-    note = (bundle / "methodologie.md").read_text(encoding="utf-8")
+    note = "\n".join((bundle / name).read_text(encoding="utf-8")
+                     for name in ("methodologie.md", "methodologie-annexe.md"))
     # "une case de 1 à 10 personnes" states the rule; every other count is of persons.
     said = re.findall(r"(?<!à )(?<![\d\u00a0])(\d[\d\u00a0]*) personnes?\b", note)
     assert [n for n in said if 0 < int(n.replace("\u00a0", "")) < K] == [], said
@@ -186,7 +187,8 @@ def _note(leak: Path, registry: Path, out: Path) -> str:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TOOLKIT_LEDGER_DIR", str(out.with_name(out.name + "-ledger")))
         result = publishing.publish_leak(leak, out, key=KEY, labs=registry)
-    return (result.out / "methodologie.md").read_text(encoding="utf-8")
+    return "\n".join((result.out / name).read_text(encoding="utf-8")
+                      for name in ("methodologie.md", "methodologie-annexe.md"))
 
 
 def _many_blank(leak: Path, folder: Path, columns: tuple[str, ...], rows: int) -> Path:
@@ -278,7 +280,7 @@ def test_the_notebook_helpers_draw_or_say_why_in_french(capsys):
     table = pl.DataFrame({"month": [None], "persons": [40]}, schema_overrides={"month": pl.Date})
     assert notebook.chart(charts.timeline_chart, table, count="persons") is None
     out = capsys.readouterr().out
-    assert out.startswith("Pas de graphique ici : ") and out.count("\n") == 1
+    assert out.startswith("Pas de graphique ici\u00a0: ") and out.count("\n") == 1
 
 
 def test_the_notebook_helpers_raise_one_clear_error_on_a_file_they_cannot_read(tmp_path):

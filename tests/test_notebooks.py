@@ -6,6 +6,7 @@ leak that ``TOOLKIT_LEAK`` points at; the tests then read the executed copies in
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -84,6 +85,16 @@ def test_every_code_cell_is_introduced_by_markdown(path):
     assert cells[0].cell_type == "markdown"
     markdown = sum(c.cell_type == "markdown" for c in cells)
     assert markdown >= len(_code_sources(nbformat.read(path, as_version=4))) // 2
+
+
+def test_the_first_notebook_says_where_to_start_and_every_other_points_to_it():
+    first, *others = IPYNB
+    opening = nbformat.read(first, as_version=4).cells[0].source
+    assert "## Commencez ici" in opening
+    assert all(f"**{path.stem[:2]}**" in opening for path in IPYNB)  # which notebook answers what
+    assert all(word in opening for word in ("make lab", "Durée", "figures/carnet-04"))
+    for path in others:
+        assert "« Commencez ici »" in nbformat.read(path, as_version=4).cells[0].source, path.name
 
 
 # --- the helpers the notebooks call -----------------------------------------------------------
@@ -281,3 +292,38 @@ def test_the_copies_notebook_concludes_and_publishes_its_overlap(executed):
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 2  # the overlap and the differences by month
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def _shown(nb: nbformat.NotebookNode) -> list[dict]:
+    """What a reader sees of each output: its data (streams and errors aside)."""
+    return [o["data"] for o in _outputs(nb) if "data" in o]
+
+
+@pytest.mark.parametrize("path", IPYNB, ids=lambda p: p.stem)
+def test_no_notebook_shows_a_raw_dict_or_a_polars_frame(executed, path):
+    raw = [d["text/plain"][:40] for d in _shown(executed[path.stem])
+           if "text/html" not in d and "text/markdown" not in d and "image/svg+xml" not in d
+           and "application/vnd.jupyter.widget-view+json" not in d]  # fmt: skip
+    frames = [d["text/html"][:40] for d in _shown(executed[path.stem])  # Polars' own repr
+              if "shape: (" in d.get("text/html", "") and "vegaEmbed(" not in d["text/html"]]
+    assert (raw, frames) == ([], [])
+
+
+def test_the_claims_notebook_shows_every_claim_whole_with_french_verdicts(executed):
+    from toolkit.raw import claims
+
+    tables = [d["text/html"] for d in _shown(executed["00_reproduce_published_findings"])
+              if "Affirmation publiée" in d.get("text/html", "")]  # fmt: skip
+    assert len(tables) == 1
+    shown = html.unescape(tables[0])
+    assert all(c.claim in shown for c in claims.load_claims())
+    assert "confirmé" in shown and "contredit" in shown and "supported" not in shown
+
+
+@pytest.mark.parametrize("name", ["00_reproduce_published_findings", "01_ingest_and_verify"])
+def test_the_verification_notebooks_conclude_on_authenticity_in_plain_french(executed, name):
+    markdown = [d["text/markdown"] for d in _shown(executed[name]) if "text/markdown" in d]
+    conclusions = [m for m in markdown if "Verdict" in m]
+    assert len(conclusions) == 1
+    # the demonstration's file is synthetic: the battery and its fictional numbers show it
+    assert "fichier fabriqué" in conclusions[0]

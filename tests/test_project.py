@@ -129,3 +129,13 @@ def test_code_is_ruff_clean():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_image_the_readme_shows_exists_and_is_a_png():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert {"docs/images/demo_carte_departements.png", "docs/images/demo_chronologie.png"} <= set(
+        images
+    )
+    for image in images:
+        assert (ROOT / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image

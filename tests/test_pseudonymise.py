@@ -15,7 +15,7 @@ from toolkit.boundary import pseudonymise as ps
 from toolkit.raw import schema
 from toolkit.shared import gazetteer
 from toolkit.shared.errors import BoundaryError, InputError
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import COMMENT_MENTIONS, HEALTH_MENTIONS
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -122,7 +122,7 @@ def test_safe_table_has_the_contract_columns_and_nothing_else():
     expected = [
         *safe_table.SAFE_COLUMNS,
         *(f"exposed_{c}" for c in dict.fromkeys(MAPPING.values())),
-        *(f"mention_{m}" for m in HEALTH_MENTIONS),
+        *(f"mention_{m}" for m in COMMENT_MENTIONS),
     ]
     assert sorted(safe.columns) == sorted(expected)
     assert safe_table.validate_safe_table(safe) is safe
@@ -200,6 +200,13 @@ def test_health_mentions_are_read_from_every_comment_column_with_the_lexicon():
     assert safe["mention_pregnancy"].to_list() == [True, False, False]
     assert safe["mention_hiv"].to_list() == [False, True, False]
     assert safe["mention_anticoagulant"].to_list() == [False, False, True]
+
+
+def test_a_comment_saying_only_enfant_sets_the_child_flag_and_no_health_mention():
+    safe = safe_of(leak(comm1=["enfant", "Enceinte", None], comm2=[None, None, None]))
+    health = pl.any_horizontal(f"mention_{m}" for m in HEALTH_MENTIONS)
+    assert safe["mention_child"].to_list() == [True, False, False]
+    assert safe.select(health)[:, 0].to_list() == [False, True, False]
 
 
 def test_without_comment_columns_every_mention_flag_is_false():

@@ -31,6 +31,7 @@ from toolkit.publication.bundle import (
     file_listing,
     write_bundle,
 )
+from toolkit.publication.figures import named_labs
 from toolkit.raw import ingest, schema, synth
 from toolkit.shared.errors import DisclosureError, InputError
 from toolkit.shared.vocabulary import DIRECT_IDENTIFIERS
@@ -98,22 +99,28 @@ def folder_texts(folder: Path) -> dict[str, str]:
     }
 
 
-def public_places() -> list[str]:
-    """Names of départements and regions, which a bundle shows by design (longest first)."""
+def public_places(labs: Path | None = None) -> list[str]:
+    """Names of départements and regions, and of the registry's labs (businesses), which a
+    bundle shows by design (longest first)."""
     from toolkit.shared import reference
 
     names = [*reference.departements_table()["name"], *reference.regions_table()["name"]]
+    if labs is not None:
+        names += pl.read_csv(labs)["name"].drop_nulls().to_list()
     return sorted({fold(n) for n in names}, key=len, reverse=True)
 
 
-def leaked_identifiers(folder: Path, identifiers: list[str]) -> list[tuple[str, int]]:
+def leaked_identifiers(
+    folder: Path, identifiers: list[str], labs: Path | None = None
+) -> list[tuple[str, int]]:
     """(file, index of the identifier) for every input identifier found in a file.
 
-    Words the toolkit writes itself and the names of départements and regions are public: a
-    surname "Denis" is not a leak in "Seine-Saint-Denis".
+    Words the toolkit writes itself and the names of départements, regions and of the labs of
+    the registry ``labs`` are public: a surname "Denis" is not a leak in "Seine-Saint-Denis",
+    nor a doctor's town « Évreux » in the lab name « Laboratoire fictif Pays d'Évreux Bio ».
     """
     words, phrases = tripwire.public_vocabulary()
-    places = public_places()
+    places = public_places(labs)
     found = []
     for name, text in folder_texts(folder).items():
         folded = f" {fold(text)} "
@@ -153,6 +160,33 @@ def test_each_figure_has_svg_png_vega_lite_csv_and_alt_text(bundle):
         assert suffixes == [".csv", ".md", ".png", ".svg", ".vl.json"]
     assert (bundle / "departements.geojson").exists()
     assert (bundle / "methodologie.md").exists()
+
+
+def test_no_lab_code_is_published_where_the_registry_names_the_labs(bundle):
+    for path in bundle.iterdir():
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        assert not re.search(r"lbm\d+", text, re.IGNORECASE), path.name
+
+
+def test_the_lab_chart_and_the_map_name_the_labs_of_the_registry(bundle, labs):
+    names = set(pl.read_csv(labs)["name"])
+    listed = set(pl.read_csv(bundle / "02_laboratoires.csv", separator=";")["Laboratoire"])
+    assert listed - {None} <= names and listed & names
+    drawn = {n for n in names if n in (bundle / "03_departements.vl.json").read_text("utf-8")}
+    assert drawn
+
+
+def test_two_codes_of_one_lab_in_one_table_keep_their_codes():
+    located = pl.DataFrame({"lab": ["lbm5601", "009560012"], "name": ["Biogolfe"] * 2,
+                            "insee": ["56260"] * 2, "key": ["009560012"] * 2})
+    table = pl.DataFrame({"lab": ["lbm5601", "009560012", "other"], "persons": [40, 30, 20]})
+    assert named_labs(table, located)["lab"].to_list() == ["lbm5601", "009560012", "other"]
+
+
+def test_a_lab_code_the_registry_names_is_replaced_by_its_name():
+    located = pl.DataFrame({"lab": ["lbm5601"], "name": ["Biogolfe"], "insee": ["56260"]})
+    table = pl.DataFrame({"lab": ["lbm5601", None], "persons": [40, 30]})
+    assert named_labs(table, located)["lab"].to_list() == ["Biogolfe", None]
 
 
 def test_the_manifest_records_input_rows_persons_and_every_parameter(bundle, leak):
@@ -218,9 +252,9 @@ def test_the_methodology_note_is_french_prose_with_the_bundle_figures(bundle):
     assert "{" not in note
 
 
-def test_no_identifier_of_the_input_is_anywhere_in_the_bundle(bundle, raw_identifiers):
+def test_no_identifier_of_the_input_is_anywhere_in_the_bundle(bundle, raw_identifiers, labs):
     assert len(raw_identifiers) > 5_000
-    assert leaked_identifiers(bundle, raw_identifiers) == []
+    assert leaked_identifiers(bundle, raw_identifiers, labs) == []
 
 
 def test_the_search_used_by_these_tests_does_find_a_planted_identifier(tmp_path, surname):
@@ -325,7 +359,9 @@ def test_a_chart_export_refuses_a_threshold_below_11_unless_asked(leak, tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_notebook_export_holds_no_identifier(leak, raw_identifiers, tmp_path, monkeypatch):
+def test_the_notebook_export_holds_no_identifier(
+    leak, labs, raw_identifiers, tmp_path, monkeypatch
+):
     import jupytext
     import nbclient
 
@@ -340,7 +376,7 @@ def test_the_notebook_export_holds_no_identifier(leak, raw_identifiers, tmp_path
     assert (tmp_path / "dossier" / "manifest.json").exists()
     assert (tmp_path / "graphiques" / "mentions_par_annee.csv").exists()
     for folder in (tmp_path / "dossier", tmp_path / "graphiques"):
-        assert leaked_identifiers(folder, raw_identifiers) == []
+        assert leaked_identifiers(folder, raw_identifiers, labs) == []
 
 
 # --- labs, safe tables, CSV injection, CLI ------------------------------------------------------
@@ -477,7 +513,7 @@ def test_cli_binary_file_is_one_line_and_non_zero(tmp_path):
 def test_a_chart_export_has_french_headers(safe):
     table = mentions_by_year(safe).files["mentions_par_annee.csv"]
     header = table.decode("utf-8-sig").splitlines()[0]
-    assert header == "Mention de santé;Année;Personnes;Secret statistique"
+    assert header == "Mention relevée dans les commentaires;Année;Personnes;Secret statistique"
 
 
 def test_file_listing_gives_every_file_with_its_size_and_sha256(tmp_path):
@@ -503,9 +539,10 @@ def test_publishing_the_raw_leak_or_its_safe_table_gives_the_same_figures(
     publishing.publish_safe_table(safe_path, tmp_path / "from_safe", labs=labs, synthetic=True)
 
     def digests(folder: Path) -> dict[str, str]:
-        # The manifest and the note describe the input (raw leak or safe table): they differ.
+        # The manifest and the methodology describe the input (raw leak or safe table): they differ.
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()
-                if p.name not in ("manifest.json", "methodologie.md")}  # fmt: skip
+                if p.name not in ("manifest.json", "methodologie.md",
+                                  "methodologie-annexe.md")}  # fmt: skip
 
     assert len(digests(bundle)) == 9 * 5 + 1  # every figure file and the GeoJSON
     assert digests(tmp_path / "from_safe") == digests(bundle)

@@ -20,7 +20,7 @@ from toolkit.app import publishing
 from toolkit.boundary import keys, pseudonymise
 from toolkit.publication import attacker, bundle
 from toolkit.publication.figures import EXTRAS, FIGURES, FigureInputs
-from toolkit.publication.release import PERSONS, build_model
+from toolkit.publication.release import PERSONS, Cell, PublishedTable, build_model
 from toolkit.raw import ingest, schema, synth
 from toolkit.safe.labs import locate_labs
 from toolkit.shared import reference
@@ -122,6 +122,45 @@ def test_the_true_counts_are_always_a_solution_of_the_attackers_model(safe, leak
     assert attacker.bounds(joint.model, PERSONS) == (persons, persons)
 
 
+def secret_table(dim: str, cells: dict[str, int | None]) -> PublishedTable:
+    """A table by ``dim`` whose None cells are hidden as "secret" (anything from 0 up)."""
+    return PublishedTable(
+        name=dim, dims=((dim, "flag"),), k=K,
+        cells=[Cell((key,), value, value is None, None if value is not None else "secondary")
+               for key, value in cells.items()],
+    )  # fmt: skip
+
+
+def attacked(tables: list[PublishedTable], table: int, key: str) -> tuple[float, float]:
+    """What the attacker learns of one cell of ``tables`` (1,000 persons in all)."""
+    joint = build_model(tables, 1_000)
+    cell = next(c for c, found in enumerate(tables[table].cells) if found.key == (key,))
+    return attacker.bounds(joint.model, joint.where[(table, cell)])
+
+
+def test_persons_with_a_health_mention_are_one_count_in_the_categories_and_mentions_tables():
+    categories = secret_table("category", {"comment": 500, "health_mention": 40})
+    mentions = secret_table("mention", {"health_mention": None, "pregnancy": 30, "hiv": 25})
+    assert attacked([mentions], 0, "health_mention") == (30, 55)  # the test tests something
+    assert attacked([categories, mentions], 1, "health_mention") == (40, 40)
+
+
+def test_each_health_mention_is_at_most_the_persons_with_a_health_mention():
+    mentions = secret_table("mention", {"health_mention": 40, "pregnancy": None, "hiv": 25})
+    # At most 40; at least 15, since the 40 persons each have one of the two mentions.
+    assert attacked([mentions], 0, "pregnancy") == (15, 40)
+
+
+def test_persons_with_a_health_mention_are_at_most_the_sum_of_the_health_mentions():
+    mentions = secret_table("mention", {"health_mention": None, "pregnancy": 30, "hiv": 25})
+    assert attacked([mentions], 0, "health_mention") == (30, 55)
+
+
+def test_child_and_baby_are_not_bounded_by_the_persons_with_a_health_mention():
+    mentions = secret_table("mention", {"health_mention": 40, "child": None, "baby": 900})
+    assert attacked([mentions], 0, "child") == (0, 1_000)
+
+
 # --- 2. derived figures come only from published figures ----------------------------------------
 
 
@@ -199,13 +238,13 @@ def test_the_note_says_what_the_protection_covers_and_the_releases_it_took_into_
     leak, tmp_path
 ):
     publishing.publish_leak(leak, tmp_path / "a", key=KEY, synthetic=True)
-    first = (tmp_path / "a" / "methodologie.md").read_text(encoding="utf-8")
+    first = (tmp_path / "a" / "methodologie-annexe.md").read_text(encoding="utf-8")
     assert "publié avec cet outil à partir de ce fichier et de la même clé" in first
     assert "d'une autre copie" in first
     assert "conjointement" not in first  # nothing was published before
     publishing.publish_leak(leak, tmp_path / "b", key=KEY, synthetic=True,
                             protection=publishing.Protection(rounding=10))  # fmt: skip
-    second = (tmp_path / "b" / "methodologie.md").read_text(encoding="utf-8")
+    second = (tmp_path / "b" / "methodologie-annexe.md").read_text(encoding="utf-8")
     earlier = json.loads((tmp_path / "b" / "manifest.json").read_text())["joint_protection"]
     tables = earlier["earlier_tables"]
     assert tables > 1

@@ -18,7 +18,7 @@ from toolkit.raw import health, synth
 from toolkit.raw.synth import writer
 from toolkit.shared import folding, reference
 from toolkit.shared.errors import ToolkitError
-from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
+from toolkit.shared.vocabulary import CATEGORIES, COMMENT_MENTIONS
 
 SMALL = 20_000
 FICTION_PREFIXES = ("0199 00", "0261 91", "0353 01", "0465 71", "0536 49", "0639 98")
@@ -162,7 +162,7 @@ def test_truth_file_matches_the_small_file(small) -> None:
     valid = nir.map_elements(stdnum_nir.is_valid, return_dtype=pl.Boolean)
     mentions = frame.select(**{k: pl.any_horizontal(
         health.mention_exprs(pl.col(c))[k] for c in ("COMMENTAIRE_1", "COMMENTAIRE_2")).sum()
-        for k in HEALTH_MENTIONS}).row(0, named=True)
+        for k in COMMENT_MENTIONS}).row(0, named=True)
     assert (t["rows"], t["nir"]["present"], t["nir"]["valid_key"], t["nir"]["invalid_key"]) == (
         frame.height, nir.len(), valid.sum(), nir.len() - valid.sum())
     assert t["mentions"] == mentions

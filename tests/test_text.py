@@ -14,7 +14,7 @@ import pytest
 
 from toolkit.boundary import tripwire
 from toolkit.publication.methodology import SENSITIVE_CATEGORIES
-from toolkit.shared import folding, formatting
+from toolkit.shared import folding, formatting, french_names, reference
 from toolkit.shared import text as catalogue
 from toolkit.shared.formatting import (
     LOCALES,
@@ -163,7 +163,7 @@ def test_the_sensitive_categories_of_the_note_have_both_their_texts():
 
 
 def test_the_accessor_fills_fields_and_names_what_is_missing():
-    assert text("chart.note_primary", k=11).startswith("En gris, « < 11 »")
+    assert text("chart.note_primary", k=11).startswith("En gris, «\u00a0< 11\u00a0»")
     assert text("explorer.summary", "en", persons="12", records="15") == (
         "Selection: 12 persons, 15 records."
     )
@@ -199,7 +199,7 @@ def test_tables_of_labels_and_lists():
 def test_public_texts_are_the_catalogues_words_without_their_fields():
     found = public_texts()
     assert not [t for t in found if "{" in t or "}" in t]
-    assert "Barres horizontales : pour chacun des " in found
+    assert "Barres horizontales\u00a0: pour chacun des " in found
     assert "Horizontal bar: for the one laboratory, the period between its first and last " \
         "sample in the file." in found  # fmt: skip
     assert "secret statistique" in found and "moins de " in found
@@ -311,3 +311,35 @@ def test_the_examples_in_the_docstrings_hold(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --- départements with their article (toolkit.shared.french_names) -----------------------------
+
+
+def test_a_departement_takes_its_article_and_preposition():
+    phrase = french_names.departement_phrase
+    assert [phrase("56", form) for form in ("le", "de", "dans")] == [
+        "le Morbihan", "du Morbihan", "dans le Morbihan",
+    ]  # fmt: skip
+    assert [phrase("27", "le"), phrase("27", "de")] == ["l'Eure", "de l'Eure"]
+    assert [phrase("22", "le"), phrase("22", "de")] == ["les Côtes-d'Armor", "des Côtes-d'Armor"]
+    assert [phrase("50", "de"), phrase("43", "le"), phrase("34", "le")] == [
+        "de la Manche", "la Haute-Loire", "l'Hérault",
+    ]  # fmt: skip
+    assert [phrase("75", "dans"), phrase("971", "dans"), phrase("974", "de")] == [
+        "à Paris", "en Guadeloupe", "de La Réunion",
+    ]  # fmt: skip
+
+
+def test_the_article_tables_name_departements_of_the_gazetteer_only():
+    codes = set(reference.departements_table()["code"])
+    tables = (french_names.FEMININE, french_names.PLURAL, french_names.NO_ARTICLE,
+              french_names.WITH_ARTICLE, french_names.ISLANDS)  # fmt: skip
+    assert set().union(*tables) <= codes
+    assert not french_names.FEMININE & french_names.PLURAL
+    assert len(codes) == 101
+
+
+def test_the_article_examples_in_the_docstring_hold():
+    result = doctest.testmod(french_names)
+    assert result.attempted > 0 and result.failed == 0

@@ -125,17 +125,20 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from toolkit.app import workflows
     from toolkit.raw import claims, schema, verify
+    from toolkit.shared.text import text
 
     overrides = schema.parse_map_options(args.map)
     report, table = workflows.verify_file(args.file, overrides=overrides, progress=not args.quiet,
                                           read_options=_read_options(args),
                                           case=_case(args))  # fmt: skip
     if args.json:
-        document = {**report.to_dict(), "claims": claims.claims_records(table)}
+        document = {**report.to_dict(), "claims": claims.claims_records(table),
+                    "conclusion": {lang: verify.conclusion(report, lang) for lang in ("fr", "en")}}
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:
         # A case with no claims file: no claims section (rather than an empty one).
         print(verify.report_text(report, table if table.height else None))
+        print(f"\n{text('verify.conclusion_heading')}\n{verify.conclusion(report)}")
     return 0
 
 

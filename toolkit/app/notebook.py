@@ -29,14 +29,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from great_tables import GT
 from IPython.display import SVG, Markdown
 
-from toolkit.app import publishing, workflows
+from toolkit.app import publishing, tables, workflows
 from toolkit.app.compare import compare_files
 from toolkit.boundary import keys
 from toolkit.publication import charts, disclosure
 from toolkit.publication.charts.render import RENDERER, isolate_scripts
-from toolkit.raw import ingest, synth
+from toolkit.raw import ingest, synth, verify
+from toolkit.raw.verify import VerifyReport
 from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
 from toolkit.safe.labs import locate_labs
@@ -219,6 +221,21 @@ def publish(
     return result
 
 
+def conclusion(report: VerifyReport) -> Markdown:
+    """The verification's conclusion on authenticity in plain French
+    (``toolkit.raw.verify.conclusion``), to show as a paragraph a fact-checker can paste."""
+    return Markdown(f"**{text('verify.conclusion_heading')}** {verify.conclusion(report)}")
+
+
+def fabrication_verdict(report: VerifyReport) -> Markdown:
+    """The signs of fabrication's verdict (the sentence a methodology note quotes), then what
+    the file's structure shows without being weighed, as a list."""
+    fabrication = report.sections.get("fabrication", {})
+    context = [f"- {entry['fr']}" for entry in fabrication.get("context", [])]
+    verdict = fabrication.get("verdict", {}).get("fr", text("fabrication.verdict_untested"))
+    return Markdown("\n".join([verdict, "", *context]))
+
+
 def methodology(result: publishing.PublishResult | None) -> Markdown | None:
     """The methodology note of a published bundle, to show; a sentence when none was published."""
     if result is None:
@@ -330,34 +347,14 @@ def compare(copies: list[Path], key: bytes | None = None,
         return None
 
 
-def copies_table(comparison: Comparison | None) -> pl.DataFrame | None:
-    """Each copy as read, with French headers: file facts and whole-copy counts."""
-    if comparison is None:
-        return None
-    return pl.DataFrame([{
-        "Copie": c.label, "Fichier": c.name, "Octets": c.size, "Lignes lues": c.rows_read,
-        "Lignes mises de côté": c.rows_quarantined, "Encodage": c.encoding,
-        "Séparateur": c.delimiter, "Enregistrements": c.records, "Doublons": c.duplicates,
-        "Personnes": c.persons, "SHA-256": c.sha256[:16] + "…",
-    } for c in comparison.copies])  # fmt: skip
+def copies_table(comparison: Comparison | None) -> GT | None:
+    """Each copy as read, as a French table (:func:`toolkit.app.tables.copies_summary`)."""
+    return None if comparison is None else tables.copies_summary(comparison)
 
 
-def pairs_table(comparison: Comparison | None) -> pl.DataFrame | None:
-    """Each pair of copies, with French headers: what is in one only, in both, what changed."""
-    if comparison is None:
-        return None
-    yes, no = text("csv.flag_yes"), text("csv.flag_no")
-    return pl.DataFrame([{
-        "Paire": f"{p.a} / {p.b}", "Identiques octet pour octet": yes if p.byte_identical else no,
-        "Mêmes enregistrements": yes if p.same_records else no,
-        "Enregistrements seulement dans la 1re": p.records_only_a,
-        "Enregistrements seulement dans la 2de": p.records_only_b,
-        "Enregistrements dans les deux": p.records_both,
-        "Personnes seulement dans la 1re": p.persons_only_a,
-        "Personnes seulement dans la 2de": p.persons_only_b,
-        "Personnes dans les deux": p.persons_both,
-        "Enregistrements modifiés": p.changed_records,
-    } for p in comparison.pairs])  # fmt: skip
+def pairs_table(comparison: Comparison | None) -> GT | None:
+    """Each pair of copies, as a French table (:func:`toolkit.app.tables.pairs_summary`)."""
+    return None if comparison is None else tables.pairs_summary(comparison)
 
 
 def verdict(comparison: Comparison | None) -> Markdown | None:
@@ -403,11 +400,13 @@ __all__ = [
     "RENDERER",
     "chart",
     "compare",
+    "conclusion",
     "copies_key_file",
     "copies_table",
     "demo_copies",
     "enable_offline_rendering",
     "export_extra",
+    "fabrication_verdict",
     "isolate_scripts",
     "lab_locations",
     "lab_points",

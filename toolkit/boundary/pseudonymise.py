@@ -26,7 +26,7 @@ from toolkit.boundary.safe_table import MENTION_COLUMNS, lab_code
 from toolkit.raw import distinct, french, health
 from toolkit.shared.errors import BoundaryError, InputError
 from toolkit.shared.folding import fold_text
-from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
+from toolkit.shared.vocabulary import CATEGORIES, COMMENT_MENTIONS
 
 # BLAKE2b's "personalisation" separates our ids from any other use of the same key.
 _PERSON = b"leaktoolkit.pid1"
@@ -189,7 +189,8 @@ def pseudonymise(
 
     ``source`` is an ``Ingested`` (``toolkit.raw.ingest.read_leak``) or a frame of raw strings;
     ``schema`` a ``Schema`` (``toolkit.raw.schema.classify``) or a ``{column: category}`` dict.
-    ``mentions`` finds health mentions in text (default: ``toolkit.raw.health.mention_exprs``);
+    ``mentions`` finds the mentions of ``COMMENT_MENTIONS`` in text, health and context (child,
+    baby) alike (default: ``toolkit.raw.health.mention_exprs``);
     ``postcodes`` / ``communes`` override the reference gazetteer (tests). ``labs``, a lab
     registry or FINESS extract (``toolkit.safe.labs.read_lab_registry``/``read_finess``), turns
     each lab value that designates one of its labs (its FINESS number, code or name) into that
@@ -313,4 +314,4 @@ def pseudonymise(
 
 def _mention_flags(find: MentionFinder, text: pl.Expr) -> dict[str, pl.Expr]:
     found = dict(find(text))
-    return {m: found.get(m, pl.lit(False)) for m in HEALTH_MENTIONS}
+    return {m: found.get(m, pl.lit(False)) for m in COMMENT_MENTIONS}

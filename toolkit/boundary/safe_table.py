@@ -28,7 +28,7 @@ from toolkit.shared.folding import fold_text
 from toolkit.shared.gazetteer import RESOLUTIONS
 from toolkit.shared.paths import INTERIM
 from toolkit.shared.scratch import reserve_private
-from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
+from toolkit.shared.vocabulary import CATEGORIES, COMMENT_MENTIONS
 
 #: The fixed columns of the safe table and their dtypes (docs/CONTRACTS.md).
 SAFE_COLUMNS: dict[str, pl.DataType] = {
@@ -42,9 +42,9 @@ SAFE_COLUMNS: dict[str, pl.DataType] = {
     "residence_region": pl.String(),
     "residence_resolution": pl.String(),
 }
-#: Optional boolean columns: one per data category, one per health mention.
+#: Optional boolean columns: one per data category, one per mention (health or context).
 EXPOSED_COLUMNS: tuple[str, ...] = tuple(f"exposed_{c}" for c in CATEGORIES)
-MENTION_COLUMNS: tuple[str, ...] = tuple(f"mention_{m}" for m in HEALTH_MENTIONS)
+MENTION_COLUMNS: tuple[str, ...] = tuple(f"mention_{m}" for m in COMMENT_MENTIONS)
 
 #: The only shapes a string in the safe table may take: codes, never free values.
 _CODE_PATTERNS: dict[str, str] = {

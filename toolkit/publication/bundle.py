@@ -9,7 +9,8 @@
 * ``departements.geojson``: the protected département counts with their shapes;
 * ``manifest.json``: toolkit version, case (id, title, dates), input sha256, rows, persons,
   every parameter, cells suppressed per table and the sha256 of every other file;
-* ``methodologie.md``: the French methodology note.
+* ``methodologie.md``: the French methodology box (at most 250 words), and
+  ``methodologie-annexe.md``: the whole method (``toolkit.publication.methodology``).
 
 Every export path goes through :func:`toolkit.boundary.tripwire.write_checked`: the files are
 built in memory, scanned for personal data, written to a temporary folder and moved into place
@@ -56,6 +57,7 @@ from toolkit.publication.methodology import (
     SENSITIVE_CATEGORIES,
     NoteFacts,
     PublishedCount,
+    methodology_annex,
     methodology_note,
 )
 from toolkit.publication.protection import (
@@ -375,6 +377,8 @@ def build_bundle(
         first=pl.col("sample_month").min(), last=pl.col("sample_month").max()
     ).collect()
     n_labs = compact.select(pl.col("lab").drop_nulls().n_unique()).collect().item()
+    by_postcode = safe.lazy().filter(pl.col("residence_resolution") == "postcode_only")
+    placed_by_postcode = by_postcode.select(pl.len()).collect().item()
     categories = inputs.protected.get(CATEGORIES_FIGURE)
     shares = {} if categories is None else dict(
         categories.table.select("category", "share").iter_rows()
@@ -413,8 +417,12 @@ def build_bundle(
         without_sample_date=_unknown_cell(drafts, TIMELINE_FIGURE),
         earlier_tables=len(earlier),
         fabrication=fabrication,
+        # A count of rows like the others: fewer than k is said as such, never as a number.
+        placed_by_postcode=PublishedCount(placed_by_postcode or None,
+                                          hidden=0 < placed_by_postcode < k),
     )
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
+    files["methodologie-annexe.md"] = methodology_annex(facts).encode("utf-8")
     manifest: dict[str, Any] = {
         "toolkit": {"name": "leak-toolkit", "version": __version__},
         "case": case.describe(),

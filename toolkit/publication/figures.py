@@ -23,6 +23,7 @@ from toolkit.publication import charts
 from toolkit.publication.disclosure import Protected
 from toolkit.publication.release import DimKind
 from toolkit.safe import exposure
+from toolkit.safe.labs import lab_labels
 from toolkit.shared import reference
 from toolkit.shared.case import Case, default_case
 from toolkit.shared.errors import InputError
@@ -94,12 +95,36 @@ class Figure:
         return 1 if self.one_cell_per_person else max(1, table.height)
 
 
+def named_labs(table: pl.DataFrame, located: pl.DataFrame | None) -> pl.DataFrame:
+    """``table`` with each lab code replaced by the lab's name where the registry gives one.
+
+    Labels are unique (``toolkit.safe.labs.lab_labels``: a shared name gets its commune). Two
+    codes of one lab in the same table (its code and its FINESS number) keep their codes, so
+    that the table keeps one row per key; so do labs no registry names.
+    """
+    if located is None:
+        return table
+    named = table.join(lab_labels(located), on="lab", how="left", maintain_order="left")
+    unique = pl.col("label").is_not_null() & (pl.col("lab").n_unique().over("label") == 1)
+    return named.with_columns(
+        pl.when(unique).then(pl.col("label")).otherwise(pl.col("lab")).alias("lab")
+    ).drop("label")
+
+
 def lab_points(located: pl.DataFrame, windows: Protected) -> pl.DataFrame:
-    """Located labs with their protected person counts (labs with a hidden count are not drawn)."""
+    """Located labs with their protected person counts (labs with a hidden count are not drawn).
+
+    The windows table names its labs (:func:`named_labs`): a lab is found by its label or,
+    when it kept it, by its code.
+    """
+    places = located.filter(pl.col("lon").is_not_null())
+    by_label = places.join(lab_labels(located), on="lab").select(
+        pl.col("label").alias("lab"), "lon", "lat"
+    )
     persons = windows.table.filter(~pl.col(f"{COUNT}_suppressed")).select("lab", COUNT)
     return (
-        located.filter(pl.col("lon").is_not_null())
-        .select("lab", "lon", "lat")
+        pl.concat([places.select("lab", "lon", "lat"), by_label])
+        .unique("lab", keep="first", maintain_order=True)
         .join(persons, on="lab", how="inner")
         .sort("lab")
     )
@@ -131,11 +156,18 @@ def departements_geojson(protected: Protected) -> bytes:
             + "\n").encode("utf-8")  # fmt: skip
 
 
-def _map_labs(inputs: FigureInputs) -> Mapping[str, Any]:
+def _map_options(inputs: FigureInputs) -> Mapping[str, Any]:
+    """The map is framed on the case's départements, knows its published total (which bounds
+    what a hidden département holds) and shows the located labs, if any."""
+    options: dict[str, Any] = {"departements": inputs.case.departements}
+    placed = inputs.protected.get(DEPARTEMENTS_FIGURE)
+    if placed is not None and placed.margins.height:
+        grand = placed.margins.filter(~pl.col(f"{COUNT}_suppressed"))[COUNT]
+        options["total"] = int(grand[0]) if len(grand) else None
     windows = inputs.protected.get(LAB_WINDOWS)
-    if inputs.located is None or windows is None:
-        return {}
-    return {"labs": lab_points(inputs.located, windows)}
+    if inputs.located is not None and windows is not None:
+        options["labs"] = lab_points(inputs.located, windows)
+    return options
 
 
 #: The figure of persons by sample month (its cell of unknown month: records without a date).
@@ -158,7 +190,10 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         LAB_WINDOWS, text("figure.lab_windows"),
-        lambda s, _: exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
+        lambda s, inputs: named_labs(
+            exposure.lab_windows(s).select("lab", "first_sample", "last_sample", COUNT),
+            inputs.located,
+        ),
         ("lab",), charts.lab_windows_chart, derived=("first_sample", "last_sample"),
         required=("lab",), dims=(("lab", "cover"),),
     ),
@@ -166,7 +201,7 @@ FIGURES: tuple[Figure, ...] = (
         DEPARTEMENTS_FIGURE, text("figure.departements"),
         lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
         derived=("per_100k",), totals="total", one_cell_per_person=True,
-        required=("departement",), chart_options=_map_labs,
+        required=("departement",), chart_options=_map_options,
         attachments=lambda p: {"departements.geojson": departements_geojson(p)},
         dims=(("home_departement", "partition"),),
     ),
@@ -202,7 +237,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "09_distances", text("figure.distances"),
         lambda s, inputs: exposure.distance_bands(s, inputs.located), ("band",),
-        charts.distance_chart, needs_labs=True, dims=(("distance_band", "cover"),),
+        # Each person counts once (the lab of their latest sample): the bands split everyone.
+        charts.distance_chart, totals="total", one_cell_per_person=True, needs_labs=True,
+        dims=(("distance_band", "partition"),),
     ),
 )  # fmt: skip
 
@@ -217,7 +254,8 @@ EXTRAS: tuple[Figure, ...] = (
     ),
     Figure(
         "mentions_par_laboratoire", text("figure.mentions_by_lab"),
-        lambda s, _: exposure.health_mentions(s, by="lab"), ("mention", "lab"),
+        lambda s, inputs: named_labs(exposure.health_mentions(s, by="lab"), inputs.located),
+        ("mention", "lab"),
         charts.health_mentions_chart, required=("lab",),
         dims=(("mention", "flag"), ("lab", "cover")),
     ),
@@ -245,4 +283,5 @@ __all__ = [
     "departements_geojson",
     "figure_named",
     "lab_points",
+    "named_labs",
 ]

@@ -1,20 +1,29 @@
-"""The French methodology note of a publication bundle (``methodologie.md``).
+"""The French methodology of a publication bundle: a box (``methodologie.md``) and its annex.
 
-Written for the "méthodologie" box of an article: what the file is, what was counted, what was
-masked and why, the limits. The note is built from the ``note.*`` sentences of the text
-catalogue (``toolkit.shared.text``) filled with the bundle's own figures, written by the
-formatter (``toolkit.shared.formatting``).
+The box is written for the "méthodologie" box of an article: at most :data:`BOX_WORDS` words
+with the figures that matter (persons, labs, period, how residences were placed, the threshold,
+what was hidden). The annex (``methodologie-annexe.md``) gives the whole method: what the file
+is, what was counted, what was masked and why, the limits, how to reproduce. Both are built from
+the ``note.*`` sentences of the text catalogue (``toolkit.shared.text``) filled with the
+bundle's own figures, written by the formatter (``toolkit.shared.formatting``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from toolkit.publication.disclosure import DEFAULT_K
 from toolkit.shared.formatting import decimal, month_long, number, percent_text
 from toolkit.shared.text import enumeration, plural, text
+
+#: The most words the box may have (an article's methodology box), counted by :func:`word_count`.
+BOX_WORDS = 250
+
+#: The categories the box names with their share of persons (identity theft, accounts, health).
+BOX_CATEGORIES: tuple[str, ...] = ("nir", "password", "blood_group")
 
 #: The most sensitive categories, in the order the note names them with their share of persons
 #: (each has a ``note.sensitive_first.<category>`` and a ``note.sensitive_next.<category>`` text).
@@ -76,6 +85,9 @@ class NoteFacts:
     #: The verdict of the signs of fabrication, a French sentence (``verify``'s
     #: ``fabrication.verdict.fr``), when the raw leak was verified; it holds no count.
     fabrication: str | None = None
+    #: The rows whose residence was known by its postcode only, placed on the postcode's most
+    #: populous commune (hidden when fewer than k); None when not known.
+    placed_by_postcode: PublishedCount | None = None
 
 
 #: What the note writes for a figure it does not know (a month or a share missing).
@@ -91,11 +103,12 @@ def _share(share: float) -> str:
     return percent_text(share, bounded=True)
 
 
-def _shares(shares: Sequence[tuple[str, float]]) -> str:
+def _shares(shares: Sequence[tuple[str, float]],
+            categories: Sequence[str] = SENSITIVE_CATEGORIES) -> str:
     """ "le numéro de sécurité sociale de 99 % des personnes, un téléphone fixe pour 55 %…" """
     parts = [
         text(f"note.sensitive_{'first' if i == 0 else 'next'}.{category}", share=_share(share))
-        for i, (category, share) in enumerate(s for s in shares if s[0] in SENSITIVE_CATEGORIES)
+        for i, (category, share) in enumerate(s for s in shares if s[0] in categories)
     ]
     return enumeration(parts) if parts else text("note.sensitive_none")
 
@@ -124,6 +137,90 @@ def _file_sentence(f: NoteFacts) -> str:
                 period=period)  # fmt: skip
 
 
+def _placed_by_postcode(f: NoteFacts) -> list[str]:
+    """The rows placed on their postcode's most populous commune, said when there are any."""
+    count = f.placed_by_postcode
+    if count is None or not (count.hidden or count.value):
+        return []
+    if count.hidden:
+        return [plural("note.placed_by_postcode", f.k,
+                       n=text("note.placed_by_postcode_fewer", k=f.k))]  # fmt: skip
+    value = count.value or 0
+    return [plural("note.placed_by_postcode", value, n=number(value))]
+
+
+def _rule(f: NoteFacts) -> list[str]:
+    """The threshold, compared with the usual one (11, the ATIH's and the CASD's)."""
+    threshold = (
+        text("note.threshold_usual") if f.k == DEFAULT_K
+        else text("note.threshold_higher") if f.k > DEFAULT_K
+        else ""
+    )  # fmt: skip
+    rule = [text("note.masked_rule", k=f.k, k_minus=f.k - 1, threshold=threshold)]
+    return rule + ([text("note.small_k", k=f.k)] if f.k < DEFAULT_K else [])
+
+
+def _masked_count(f: NoteFacts) -> str:
+    if f.suppressed:
+        return text("note.masked_count", suppressed=number(f.suppressed), cells=number(f.cells),
+                    tables=f.tables)  # fmt: skip
+    return text("note.masked_count_none", cells=number(f.cells), tables=f.tables)
+
+
+def _heading(f: NoteFacts, title: str) -> list[str]:
+    """The title, then the investigation (its title and source line) when there is one."""
+    paragraphs = [title]
+    if f.case_title:
+        paragraphs.append(text("note.case", title=f.case_title.rstrip("."),
+                               source=f.case_source.rstrip(".")))  # fmt: skip
+    return paragraphs
+
+
+def word_count(markdown: str) -> int:
+    """The words of a text as a reader counts them (« d'un » and « 1 234 » are one word each).
+
+    >>> word_count("**Le fichier.** Il décrit 1\u00a0234 personnes d'un laboratoire\u00a0: voilà.")
+    9
+    """
+    return len(re.findall(r"\d+(?:[\u00a0\u202f]\d{3})*(?:,\d+)?|\w[\w'’-]*", markdown))
+
+
+def methodology_note(facts: NoteFacts) -> str:
+    """The box as Markdown (at most :data:`BOX_WORDS` words): the figures that matter.
+
+    Persons, labs and period, the sensitive data they expose, how residences were placed
+    (including the rows placed on their postcode's most populous commune), the threshold and
+    what was hidden, and where the whole method is (:func:`methodology_annex`).
+    """
+    f = facts
+    paragraphs = _heading(f, text("note.title"))
+    if f.synthetic:
+        paragraphs.append(text("note.box_synthetic"))
+    place = (
+        [] if f.located_share is None
+        else [text("note.box_place", located=_share(f.located_share))]
+    )
+    protection = [*_rule(f), _masked_count(f)]
+    if f.rounding:
+        protection.append(text("note.box_rounding", rounding=f.rounding))
+    if f.epsilon is not None:
+        protection.append(text("note.box_dp", epsilon=decimal(f.epsilon)))
+    paragraphs += [
+        " ".join([
+            _file_sentence(f),
+            text("note.box_persons",
+                 sensitive_shares=_shares(f.sensitive_shares, BOX_CATEGORIES)),
+            *place, *_placed_by_postcode(f),
+        ]),
+        " ".join(protection),
+        " ".join([text("note.box_mentions"),
+                  *([text("note.limits_left_out", figures=enumeration(f.left_out))]
+                    if f.left_out else [])]),
+        text("note.box_more"),
+    ]  # fmt: skip
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def _missing(f: NoteFacts) -> list[str]:
     """What the file does not say: no lab or no usable date anywhere, or on some records (with
     the persons concerned as published, never a count below k)."""
@@ -142,8 +239,8 @@ def _missing(f: NoteFacts) -> list[str]:
     return said
 
 
-def methodology_note(facts: NoteFacts) -> str:
-    """The note as Markdown: short paragraphs of French prose, ready for the article's box."""
+def methodology_annex(facts: NoteFacts) -> str:
+    """The annex as Markdown: the whole method, in short paragraphs of French prose."""
     f = facts
     file_par = [_file_sentence(f)]
     if f.quarantined is not None:
@@ -160,21 +257,14 @@ def methodology_note(facts: NoteFacts) -> str:
         text("note.counted_persons"),
         text("note.counted_place_unknown") if f.located_share is None
         else text("note.counted_place", located=_share(f.located_share)),
+        *_placed_by_postcode(f),
         text("note.counted_categories", sensitive_shares=_shares(f.sensitive_shares)),
         text("note.counted_mentions"),
     ]
-    masked = [text("note.masked_rule", k=f.k, k_minus=f.k - 1)]
-    if f.k < DEFAULT_K:
-        masked.append(text("note.small_k", k=f.k))
+    masked = [*_rule(f), text("note.masked_zeros")]
     if f.secondary:
         masked.append(text("note.masked_secondary", k=f.k, k_minus=f.k - 1))
-    if f.suppressed:
-        masked.append(text(
-            "note.masked_count", suppressed=number(f.suppressed), cells=number(f.cells),
-            tables=f.tables,
-        ))  # fmt: skip
-    else:
-        masked.append(text("note.masked_count_none", cells=number(f.cells), tables=f.tables))
+    masked.append(_masked_count(f))
     if f.rounding:
         masked.append(text("note.masked_rounding", rounding=f.rounding))
     if f.epsilon is not None:
@@ -193,10 +283,7 @@ def methodology_note(facts: NoteFacts) -> str:
     if f.left_out:
         limits.append(text("note.limits_left_out", figures=enumeration(f.left_out)))
     reproduce = text("note.reproduce", version=f.version, sha256_short=f.sha256[:16])
-    paragraphs = [text("note.title")]
-    if f.case_title:
-        paragraphs.append(text("note.case", title=f.case_title.rstrip("."),
-                               source=f.case_source.rstrip(".")))  # fmt: skip
+    paragraphs = _heading(f, text("note.annex_title"))
     if f.synthetic:
         paragraphs.append(text("note.synthetic"))
     paragraphs += [

@@ -16,8 +16,8 @@ What a table counts is declared by its *dimensions* (one per key column), each o
   band, sex): the cells add up to the persons of the table;
 * ``cover``: every person has at least one value, maybe several (months, years, labs, distance
   bands): the cells add up to at least the persons of the table, each cell at most;
-* ``flag``: a person may have any number of values, none included (data categories, health
-  mentions): each cell is at most the persons of the table;
+* ``flag``: a person may have any number of values, none included (data categories, mentions):
+  each cell is at most the persons of the table;
 * ``ranked``: a partition of which only the largest cells are published (combinations).
 
 Two tables whose dimensions differ by some of these are linked by those rules (the cells of
@@ -41,6 +41,7 @@ from toolkit.publication import attacker
 from toolkit.publication.attacker import Hidden, Model
 from toolkit.publication.disclosure import PRIMARY, SECONDARY, Protected
 from toolkit.shared.errors import DisclosureError
+from toolkit.shared.vocabulary import ANY_HEALTH_MENTION, HEALTH_MENTIONS
 
 COUNT = "persons"
 DimKind = Literal["partition", "cover", "flag", "ranked"]
@@ -49,8 +50,9 @@ Method = Literal["suppression", "rounding", "dp"]
 #: The unknown standing for all persons of the input (published in the manifest and the note).
 PERSONS: attacker.Var = ("persons",)
 
-#: Combinations' flags that stand for "any health mention" rather than a data category.
-ANY_MENTION = "health_mention"
+#: The flag, category and mention row that stand for "a comment with a health mention" (the
+#: context mentions, child and baby, are not health mentions).
+ANY_MENTION = ANY_HEALTH_MENTION
 
 
 @dataclass(frozen=True)
@@ -335,24 +337,74 @@ def _link(model: Model, tables: dict[tuple[str, tuple[str, ...]], _Table]) -> No
             for key, var in fine.cells.items():
                 if everyone is not None and key in everyone.cells:
                     model.at_most(var, everyone.cells[key])
-    _link_mentions_to_comments(model, tables)
+    _link_mentions(model, tables)
 
 
-def _link_mentions_to_comments(model: Model, tables: dict) -> None:
-    """A health mention is read in a comment: its persons are among those whose comment leaked."""
+def _link_mentions(model: Model, tables: dict) -> None:
+    """Mentions are read in comments, and health mentions make the comments that are health data.
+
+    Every mention cell is at most the same cell of the table by category for ``comment``; a
+    ``health_mention`` cell (persons with at least one health mention) equals the category
+    table's ``health_mention`` cell and is at most its ``comment`` cell. Within a table by
+    mention, each health mention is at most its ``health_mention`` cell, itself at most their
+    sum; the context mentions (child, baby) are tied to neither.
+    """
     for (population, dims), table in tables.items():
+        if "category" in dims:
+            at = dims.index("category")
+            for key, var in table.cells.items():
+                if key[at] != ANY_MENTION:
+                    continue
+                comment = table.cells.get((*key[:at], "comment", *key[at + 1:]))
+                if comment is not None:
+                    model.at_most(var, comment)
         if "mention" not in dims:
             continue
         comment_dims = tuple(sorted(d if d != "mention" else "category" for d in dims))
         comments = tables.get((population, comment_dims))
-        if comments is None:
-            continue
+        groups: dict[tuple, dict[str | None, attacker.Var]] = defaultdict(dict)
         for key, var in table.cells.items():
             named = dict(zip(dims, key, strict=True))
-            named["category"] = "comment"
-            target = comments.cells.get(tuple(named.get(d) for d in comment_dims))
-            if target is not None:
-                model.at_most(var, target)
+            mention = named.pop("mention")
+            groups[tuple(named.items())][mention] = var
+            if comments is None:
+                continue
+            as_category = {
+                category: comments.cells.get(
+                    tuple({**named, "category": category}[d] for d in comment_dims))
+                for category in ("comment", ANY_MENTION)
+            }  # fmt: skip
+            if as_category["comment"] is not None:
+                model.at_most(var, as_category["comment"])
+            if mention == ANY_MENTION and as_category[ANY_MENTION] is not None:
+                model.add({var: 1, as_category[ANY_MENTION]: -1}, 0, 0)
+        for kinds in groups.values():
+            if ANY_MENTION in kinds:
+                _tie_to_kinds(model, kinds[ANY_MENTION], kinds)
+
+
+def _tie_to_kinds(model: Model, any_mention: attacker.Var, kinds: dict) -> None:
+    """The persons with a health mention: at least those of each kind, at most their sum."""
+    health = [kinds[m] for m in HEALTH_MENTIONS if m in kinds]
+    for var in health:
+        model.at_most(var, any_mention)
+    if health:
+        model.add({**dict.fromkeys(health, 1), any_mention: -1}, lower=0)
+
+
+def _any_mention(model: Model, tables: dict, population: str) -> attacker.Var:
+    """The persons with a health mention: a published cell, else an unknown tied to the kinds."""
+    for dims in (("category",), ("mention",)):
+        table = tables.get((population, dims))
+        if table is not None and (ANY_MENTION,) in table.cells:
+            return table.cells[(ANY_MENTION,)]
+    target = ("any_mention", population)
+    model.var(target)
+    model.at_most(target, PERSONS)
+    mentions = tables.get((population, ("mention",)))
+    if mentions is not None:
+        _tie_to_kinds(model, target, {key[0]: var for key, var in mentions.cells.items()})
+    return target
 
 
 def _link_combinations(model: Model, tables: dict) -> None:
@@ -370,16 +422,9 @@ def _link_combinations(model: Model, tables: dict) -> None:
         model.add({**dict.fromkeys(combos.values(), 1), rest: 1, PERSONS: -1}, 0, 0)
         flags = {flag for combo in combos for flag in combo.split("+") if combo != "none"}
         categories = tables.get((population, ("category",)))
-        mentions = tables.get((population, ("mention",)))
         for flag in sorted(flags):
             if flag == ANY_MENTION:
-                target = ("any_mention", population)
-                model.var(target)
-                model.at_most(target, PERSONS)
-                if mentions is not None:
-                    for var in mentions.cells.values():
-                        model.at_most(var, target)
-                    model.add({**dict.fromkeys(mentions.cells.values(), 1), target: -1}, lower=0)
+                target = _any_mention(model, tables, population)
             elif categories is not None and (flag,) in categories.cells:
                 target = categories.cells[(flag,)]
             else:

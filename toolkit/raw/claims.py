@@ -10,6 +10,7 @@ data supports.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import MISSING, dataclass, fields
@@ -19,7 +20,7 @@ import polars as pl
 
 from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError
-from toolkit.shared.formatting import decimal, number, percent_text
+from toolkit.shared.formatting import decimal, month_long, number, percent_text
 from toolkit.shared.text import text
 
 SUPPORTED = "supported"
@@ -102,12 +103,33 @@ def load_claims(case: Case | str | os.PathLike[str] | None = None) -> list[Claim
     return claims
 
 
-def measured_metrics(report: Any) -> dict[str, float | None]:
-    """The figures a report measures, plus those derived from them (persons per 100 residents)."""
+def residence_shares(report: Any, departements: tuple[str, ...]) -> dict[str, float | None]:
+    """The percentage of well-formed residence postcodes in each of ``departements``
+    (``residence_<code>_pct``) and in all of them (``residence_departements_pct``); nothing
+    when the file has no postcode column, None when no postcode is well formed."""
+    postcode = report.sections.get("postcode")
+    if postcode is None:
+        return {}
+    by_departement, well = postcode["by_departement"], postcode["well_formed"]
+
+    def pct(count: int) -> float | None:
+        return round(100 * count / well, 2) if well else None
+
+    shares = {f"residence_{code}_pct": pct(by_departement.get(code, 0)) for code in departements}
+    shares["residence_departements_pct"] = pct(sum(by_departement.get(c, 0) for c in departements))
+    return shares
+
+
+def measured_metrics(
+    report: Any, case: Case | str | os.PathLike[str] | None = None
+) -> dict[str, float | None]:
+    """The figures a report measures, plus those derived from them: persons per 100 residents,
+    and the shares of residents in the départements of ``case`` (default: the 2021 leak)."""
     metrics = dict(report.metrics)
     persons = metrics.get("persons")
     if persons is not None:
         metrics["persons_share_of_france_pct"] = round(100 * persons / FRANCE_POPULATION, 3)
+    metrics.update(residence_shares(report, load_case(case).departements))
     return metrics
 
 
@@ -119,7 +141,7 @@ def check_claims(
 
     ``claims`` default to those of ``case`` (default: the 2021 leak)."""
     claims = load_claims(case) if claims is None else claims
-    metrics = measured_metrics(report)
+    metrics = measured_metrics(report, case)
     measured = [metrics.get(c.metric) for c in claims]
     return pl.DataFrame(
         {
@@ -145,11 +167,12 @@ def check_claims(
 
 
 def format_value(metric: str, value: float | None) -> str:
-    """A published or measured value for people, written the French way: "36,04 %", "2020-10"."""
+    """A published or measured value for people, written the French way: "36,04 %", a month
+    written out (``formatting.month_long``)."""
     if value is None:
         return "-"
     if metric == "last_sample_month":
-        return f"{int(value) // 100}-{int(value) % 100:02d}"
+        return month_long(dt.date(int(value) // 100, int(value) % 100, 1))
     if metric == "first_sample_year":
         return str(int(value))
     if metric.endswith("_pct"):

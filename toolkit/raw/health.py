@@ -1,4 +1,7 @@
-"""The French health-mention lexicon: which Art. 9 health facts a free-text comment reveals.
+"""The French mention lexicon: the Art. 9 health facts a comment reveals, and who it describes.
+
+Health mentions (``toolkit.shared.vocabulary.HEALTH_MENTIONS``) are data concerning health; the
+context mentions (``CONTEXT_MENTIONS``: a child, a baby) say who was sampled and are not.
 
 Comments in lab software are typed fast: capitals, missing accents, abbreviations ("VIH+", "HVC", "K
 sein", "DT2", "sous AVK", "T21"). Every pattern below therefore runs on the *folded* text
@@ -7,7 +10,8 @@ word starts so that "sa" inside "sang" or "k" inside "kine" does not count.
 
 Used on both sides of the project: the synthetic generator's phrase bank is tagged with these
 kinds (a test checks the lexicon finds exactly the tags), and pseudonymisation turns comments
-into ``mention_<kind>`` flags with the same expressions, so only counts ever leave.
+into ``mention_<kind>`` flags with the same expressions, so only counts ever leave. Only the
+health kinds make a comment health data: one that only says "enfant" carries none.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.shared.folding import fold
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import COMMENT_MENTIONS
 
-#: One regular expression per mention kind, applied to folded text (see
-#: ``toolkit.shared.folding.fold``).
+#: One regular expression per mention kind (health mentions, then context mentions), applied to
+#: folded text (see ``toolkit.shared.folding.fold``).
 MENTION_PATTERNS: dict[str, str] = {
     "pregnancy": (
         r"\benceinte\b|\bgrossesse|\bgestation|\b\d+\s?sa\b|\bamenorrhee|\bpost[- ]?partum\b"
@@ -59,11 +63,11 @@ WORD_PATTERNS: dict[str, str] = {
     "bebe": r"\bbebes?\b",
 }
 
-assert tuple(MENTION_PATTERNS) == HEALTH_MENTIONS, "lexicon and vocabulary out of step"
+assert tuple(MENTION_PATTERNS) == COMMENT_MENTIONS, "lexicon and vocabulary out of step"
 
 
 def mention_exprs(text: pl.Expr) -> dict[str, pl.Expr]:
-    """One Boolean expression per health-mention kind, true where ``text`` carries it.
+    """One Boolean expression per mention kind (health and context), true where ``text`` has it.
 
     A null comment carries no mention (false, not null), so that sums count rows directly.
     """

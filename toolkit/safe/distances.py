@@ -1,8 +1,12 @@
 """Distances from each person's home commune to the labs they were tested at (safe side).
 
 Homes are commune centroids (the safe table never holds anything finer), labs are located by
-``toolkit.safe.labs``. Counting callers ask for 128-bit person ids (``compact=True``): the same
-persons in a third of the memory of their hex strings.
+``toolkit.safe.labs``. Two views: one distance per (person, lab), from the home of the person's
+latest sample at that lab (per-lab summaries), and one per person, to the lab of their latest
+sample from the home of that sample (``per_person=True``: what counts persons, each once, as
+every other aggregate counts a person as of their latest sample). Counting callers ask for
+128-bit person ids (``compact=True``): the same persons in a third of the memory of their hex
+strings.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def _indexed_homes(communes: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def _latest_homes(safe: pl.LazyFrame, homes: pl.LazyFrame) -> pl.LazyFrame:
+def _latest_homes(safe: pl.LazyFrame, homes: pl.LazyFrame, *, per_person: bool) -> pl.LazyFrame:
     """One row per (person, lab): ``person_id`` (UInt128), ``lab``, ``_home`` of the latest sample.
 
     The latest sample is the one of the latest month (a null month counts as the oldest) and,
@@ -59,6 +63,8 @@ def _latest_homes(safe: pl.LazyFrame, homes: pl.LazyFrame) -> pl.LazyFrame:
     whole table, each record gets one integer that orders it that way and carries its home's
     index, and one streaming ``max`` per (person, lab) keeps it: a few bytes per pair, with
     128-bit person ids and labs as categories (tens of millions of records fit in a few GB).
+    With ``per_person``, one row per person: the lab of their latest sample of all (a second
+    ``max`` over their few pairs).
     """
     month = pl.col("sample_month")
     month_key = (
@@ -71,7 +77,7 @@ def _latest_homes(safe: pl.LazyFrame, homes: pl.LazyFrame) -> pl.LazyFrame:
     row_key = (2**_ROW_BITS - 1) - pl.col("_row").cast(pl.UInt64)
     home_key = pl.col("_home").cast(pl.UInt64).fill_null(_NO_HOME)
     order = month_key * 2 ** (_ROW_BITS + _HOME_BITS) + row_key * 2**_HOME_BITS + home_key
-    return (
+    pairs = (
         compact_person_ids(safe.select("person_id", "lab", "sample_month", "residence_insee"))
         .with_columns(pl.col("lab").cast(pl.Categorical))
         .with_row_index("_row")
@@ -79,11 +85,15 @@ def _latest_homes(safe: pl.LazyFrame, homes: pl.LazyFrame) -> pl.LazyFrame:
         .select("person_id", "lab", order.alias("_order"))
         .group_by("person_id", "lab")
         .agg(pl.col("_order").max())
-        .select(
-            "person_id",
-            pl.col("lab").cast(pl.String),
-            (pl.col("_order") % 2**_HOME_BITS).cast(pl.UInt32).alias("_home"),
+    )
+    if per_person:
+        pairs = pairs.group_by("person_id").agg(
+            pl.col("lab").sort_by("_order").last(), pl.col("_order").max()
         )
+    return pairs.select(
+        "person_id",
+        pl.col("lab").cast(pl.String),
+        (pl.col("_order") % 2**_HOME_BITS).cast(pl.UInt32).alias("_home"),
     )
 
 
@@ -93,13 +103,17 @@ def residence_lab_distances(
     *,
     communes: pl.DataFrame | None = None,
     compact: bool = False,
+    per_person: bool = False,
 ) -> pl.LazyFrame:
     """One row per (person, lab): ``person_id, lab, distance_km`` from residence to lab centroid.
 
-    Null when either end is not located. A person with several residences for one lab keeps the
-    one of their latest sample there. ``person_id`` is the safe table's hex string, or with
-    ``compact=True`` the 128-bit integer of ``safe_table.compact_person_ids`` (the same
-    persons, cheaper to count: what aggregates should ask for).
+    Null when either end is not located (or the lab is unknown). A person with several
+    residences for one lab keeps the one of their latest sample there. With ``per_person``, one
+    row per person: the lab of their latest sample, from the home of that sample (a person
+    tested at two labs counts once, where they were last tested). ``person_id`` is the safe
+    table's hex string, or with ``compact=True`` the 128-bit integer of
+    ``safe_table.compact_person_ids`` (the same persons, cheaper to count: what aggregates
+    should ask for).
 
     ``lab_locations`` (``lab, lon, lat``, and ``finess``, ``code``, ``name`` when known) is
     matched to the safe table's lab codes by key or by an alias that designates one lab only
@@ -114,7 +128,7 @@ def residence_lab_distances(
     )
     person = pl.col("person_id") if compact else hex_person_ids(pl.col("person_id"))
     return (
-        _latest_homes(validate_safe_table(safe).lazy(), homes)
+        _latest_homes(validate_safe_table(safe).lazy(), homes, per_person=per_person)
         .join(homes.select("_home", "_hlon", "_hlat"), on="_home", how="left")
         .join(labs, on="lab", how="left")
         .select(

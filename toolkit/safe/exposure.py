@@ -8,7 +8,10 @@ Counting rules, the same everywhere:
 - ``records`` are rows of the leak; ``persons`` are distinct pseudonymous person ids.
 - A person's residence, age band and sex are those of their latest sample (the leak may hold
   several samples of one person, at different ages or addresses).
-- A person is exposed to a data category (or has a health mention) if any of their records has it.
+- A person is exposed to a data category (or has a mention) if any of their records has it.
+- A person has a health mention (``health_mention``, Art. 9 data) if a comment of theirs carries
+  one of the ``HEALTH_MENTIONS``; the context mentions (child, baby) are counted on their own and
+  never make a comment health data.
 """
 
 from __future__ import annotations
@@ -23,13 +26,18 @@ from toolkit.safe.distances import DISTANCE_BANDS_KM, residence_lab_distances
 from toolkit.shared import reference
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.gazetteer import RESOLUTIONS
-from toolkit.shared.vocabulary import CATEGORIES, HEALTH_MENTIONS
+from toolkit.shared.vocabulary import (
+    ANY_HEALTH_MENTION,
+    COMMENT_MENTIONS,
+    HEALTH_MENTIONS,
+    REPORTED_CATEGORIES,
+)
 
 #: Categories whose combinations ``co_exposure`` ranks by default (the ones that hurt together),
-#: plus ``health_mention`` (any health mention in the free text).
+#: plus ``health_mention`` (a comment with a health mention).
 CO_EXPOSURE_DEFAULT: tuple[str, ...] = (
     "nir", "birth_date", "address", "phone_landline", "phone_mobile", "phone", "email",
-    "login", "password", "blood_group", "health_mention",
+    "login", "password", "blood_group", ANY_HEALTH_MENTION,
 )  # fmt: skip
 
 _PERSONS = pl.col("person_id").n_unique()
@@ -39,14 +47,30 @@ def _safe(safe: SafeTable) -> pl.LazyFrame:
     return compact_person_ids(validate_safe_table(safe).lazy())
 
 
-def _exposed_columns(lf: pl.LazyFrame) -> list[str]:
+def _health_mention(lf: pl.LazyFrame) -> pl.Expr | None:
+    """True on records whose comments carry a health mention (child and baby are not one).
+
+    None when the safe table has no health-mention column.
+    """
     names = lf.collect_schema().names()
-    return [f"exposed_{c}" for c in CATEGORIES if f"exposed_{c}" in names]
+    columns = [f"mention_{m}" for m in HEALTH_MENTIONS if f"mention_{m}" in names]
+    return pl.any_horizontal(columns) if columns else None
 
 
-def _mention_columns(lf: pl.LazyFrame) -> list[str]:
-    names = lf.collect_schema().names()
-    return [f"mention_{m}" for m in HEALTH_MENTIONS if f"mention_{m}" in names]
+def _category_flags(lf: pl.LazyFrame) -> dict[str, pl.Expr]:
+    """Per record, one flag per data category present, in ``REPORTED_CATEGORIES`` order.
+
+    ``health_mention`` (a comment with a health mention) is there when the file has comments.
+    """
+    names = set(lf.collect_schema().names())
+    health = _health_mention(lf)
+    flags: dict[str, pl.Expr] = {}
+    for category in REPORTED_CATEGORIES:
+        if category == ANY_HEALTH_MENTION and health is not None and "exposed_comment" in names:
+            flags[category] = health
+        elif f"exposed_{category}" in names:
+            flags[category] = pl.col(f"exposed_{category}")
+    return flags
 
 
 def _latest_per_person(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
@@ -183,12 +207,26 @@ def _long_counts(wide: pl.LazyFrame, index: list[str], prefix: str, name: str) -
     )
 
 
+def _exposed_per_person(lf: pl.LazyFrame, *index: str) -> pl.LazyFrame:
+    """One row per person (and ``index``), with an ``exposed_<category>`` flag per category.
+
+    A flag is true when any of the person's records has it (``exposed_health_mention`` included).
+    """
+    return lf.group_by("person_id", *index).agg(
+        flag.any().alias(f"exposed_{name}") for name, flag in _category_flags(lf).items()
+    )
+
+
 def category_exposure(safe: SafeTable) -> pl.DataFrame:
-    """Persons exposed per data category: ``category, persons, share`` (share of all persons)."""
+    """Persons exposed per data category: ``category, persons, share`` (share of all persons).
+
+    ``health_mention``, right after ``comment``, counts the persons with a comment carrying a
+    health mention: the comments that are health data.
+    """
     lf = _safe(safe)
-    exposed = _exposed_columns(lf)
     total = lf.select(_PERSONS).collect().item()
-    per_person = lf.group_by("person_id").agg(pl.col(c).any() for c in exposed)
+    per_person = _exposed_per_person(lf)
+    exposed = [c for c in per_person.collect_schema().names() if c != "person_id"]
     wide = per_person.select(pl.lit(0).alias("_"), *(pl.col(c).sum() for c in exposed))
     return (
         _long_counts(wide, ["_"], "exposed_", "category")
@@ -201,11 +239,12 @@ def category_exposure(safe: SafeTable) -> pl.DataFrame:
 def category_by_year(safe: SafeTable) -> pl.DataFrame:
     """Persons exposed per data category and sample year: ``category, year, persons, share``.
 
-    ``share`` is of the persons with a sample that year.
+    ``share`` is of the persons with a sample that year; ``health_mention`` as in
+    :func:`category_exposure`.
     """
     lf = _safe(safe).with_columns(year=pl.col("sample_month").dt.year())
-    exposed = _exposed_columns(lf)
-    per_person = lf.group_by("person_id", "year").agg(pl.col(c).any() for c in exposed)
+    per_person = _exposed_per_person(lf, "year")
+    exposed = [c for c in per_person.collect_schema().names() if c not in ("person_id", "year")]
     wide = per_person.group_by("year").agg(_total=pl.len(), **{c: pl.col(c).sum() for c in exposed})
     order = pl.DataFrame(
         {"category": [c.removeprefix("exposed_") for c in exposed]}
@@ -229,14 +268,8 @@ def co_exposure(
     ``nir+phone_mobile+health_mention``), ``"none"`` for none of them. ``top=None`` keeps all.
     """
     lf = _safe(safe)
-    exposed = set(_exposed_columns(lf))
-    mentions = _mention_columns(lf)
-    flags: dict[str, pl.Expr] = {}
-    for category in categories:
-        if category == "health_mention" and mentions:
-            flags[category] = pl.any_horizontal(mentions)
-        elif f"exposed_{category}" in exposed:
-            flags[category] = pl.col(f"exposed_{category}")
+    available = _category_flags(lf)
+    flags = {c: available[c] for c in categories if c in available}
     if not flags:
         raise ToolkitError("co_exposure: none of the requested categories is in the safe table")
     per_person = lf.group_by("person_id").agg(
@@ -267,21 +300,35 @@ def co_exposure(
 
 
 def health_mentions(safe: SafeTable, by: Literal["lab", "year"] | None = None) -> pl.DataFrame:
-    """Persons per kind of health mention: ``mention, [lab | year], persons``.
+    """Persons per kind of mention in the comments: ``mention, [lab | year], persons``.
 
-    Without ``by`` every kind is listed (zero included), in the lexicon's order.
+    The first row, ``health_mention``, counts the persons with at least one health mention (as
+    in :func:`category_exposure`); then come the health mentions, then the context mentions
+    (child, baby: not health data), in the vocabulary's order. Without ``by`` every kind is
+    listed (zero included).
     """
     lf = _safe(safe)
-    mentions = _mention_columns(lf)
+    names = lf.collect_schema().names()
+    health = _health_mention(lf)
+    flags = {
+        **({ANY_HEALTH_MENTION: health} if health is not None else {}),
+        **{m: pl.col(f"mention_{m}") for m in COMMENT_MENTIONS if f"mention_{m}" in names},
+    }
     if by == "year":
         lf = lf.with_columns(year=pl.col("sample_month").dt.year())
     elif by not in (None, "lab"):
         raise ToolkitError(f"health_mentions: by must be None, 'lab' or 'year', not {by!r}")
     index = [by] if by else []
-    per_person = lf.group_by("person_id", *index).agg(pl.col(m).any() for m in mentions)
-    wide = per_person.group_by(index or pl.lit(0).alias("_")).agg(pl.col(m).sum() for m in mentions)
+    per_person = lf.group_by("person_id", *index).agg(
+        flag.any().alias(f"mention_{name}") for name, flag in flags.items()
+    )
+    wide = per_person.group_by(index or pl.lit(0).alias("_")).agg(
+        pl.col(f"mention_{name}").sum() for name in flags
+    )
     long = _long_counts(wide, index or ["_"], "mention_", "mention").drop("_", strict=False)
-    order = pl.DataFrame({"mention": list(HEALTH_MENTIONS)}).with_row_index("_order").lazy()
+    order = pl.DataFrame(
+        {"mention": [ANY_HEALTH_MENTION, *COMMENT_MENTIONS]}
+    ).with_row_index("_order").lazy()
     table = long.join(order, on="mention").sort(["_order", *index], nulls_last=True).drop("_order")
     if by:
         table = table.filter(pl.col("persons") > 0)
@@ -310,17 +357,20 @@ def distance_bands(
 ) -> pl.DataFrame:
     """Persons per band of distance from home commune to lab: ``band, persons``.
 
-    Bands are 0-10, 10-20, 20-50, 50+ km and "unknown" (residence or lab not located); a person
-    tested at two labs counts once in each band they fall in.
+    Bands are 0-10, 10-20, 20-50, 50+ km and "unknown" (residence or lab not located, or lab
+    unknown). Each person counts once, in the band of the distance from the home of their
+    latest sample to the lab of that sample: the bands add up to the persons.
     """
     # Integer person ids: counting persons needs no hex strings (a third of the memory).
-    pairs = residence_lab_distances(safe, lab_locations, communes=communes, compact=True)
+    latest = residence_lab_distances(
+        safe, lab_locations, communes=communes, compact=True, per_person=True
+    )
     labels = _band_labels()
     band = pl.when(pl.col("distance_km").is_null()).then(pl.lit("unknown"))
     for upper, label in zip(DISTANCE_BANDS_KM, labels, strict=False):
         band = band.when(pl.col("distance_km") < upper).then(pl.lit(label))
     band = band.otherwise(pl.lit(labels[-2]))
-    counts = pairs.group_by(band.alias("band")).agg(persons=_PERSONS).collect()
+    counts = latest.group_by(band.alias("band")).agg(persons=pl.len()).collect()
     return (
         pl.DataFrame({"band": labels})
         .join(counts, on="band", how="left", maintain_order="left")

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from toolkit.boundary.lab_keys import by_lab_value, keyed, one_row_per_lab
+from toolkit.shared import reference
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.gazetteer import insee_code, resolve_communes
 from toolkit.shared.paths import INTERIM
@@ -349,6 +350,46 @@ def geocode_labs(
             pl.col("finess").cast(pl.String),
         )
     )  # fmt: skip
+
+
+def lab_labels(labs: pl.DataFrame, communes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``lab, label``: the name a reader sees for each ``lab`` value of a lab table.
+
+    ``labs`` is a :func:`geocode_labs` or :func:`locate_labs` table (``lab, name, insee`` and,
+    for the latter, ``key``: rows of one key are one lab). The label is the lab's name; a name
+    that two labs share (« BIO 17 » nine times in FINESS) gets the lab's commune, and then its
+    key if that is not enough, so that no two labs read the same; a lab without a name keeps
+    its value. ``communes`` (``insee, name``) defaults to the reference gazetteer.
+    """
+    communes = reference.communes() if communes is None else communes
+    key = pl.col("key") if "key" in labs.columns else pl.col("lab")
+    frame = labs.select(
+        pl.col("lab").cast(pl.String),
+        key.cast(pl.String).alias("_key"),
+        pl.col("name").str.strip_chars().replace("", None).alias("_name"),
+        pl.col("insee").cast(pl.String),
+    ).join(
+        communes.select("insee", pl.col("name").alias("_commune")),
+        on="insee", how="left", maintain_order="left",
+    )  # fmt: skip
+
+    def shared(label: pl.Expr) -> pl.Expr:
+        return pl.col("_key").n_unique().over(label) > 1
+
+    placed = (
+        pl.when(shared(pl.col("_name")) & pl.col("_commune").is_not_null())
+        .then(pl.format("{} ({})", "_name", "_commune"))
+        .otherwise(pl.col("_name"))
+    )
+    frame = frame.with_columns(placed.alias("_placed"))
+    label = (
+        pl.when(shared(pl.col("_placed")))
+        .then(pl.format("{} – {}", "_placed", "_key"))
+        .otherwise(pl.col("_placed"))
+    )
+    return frame.with_columns(label=label).select(
+        "lab", pl.coalesce("label", "lab").alias("label")
+    )
 
 
 def locate_labs(path: str | Path) -> tuple[pl.DataFrame, dict[str, Any]]:

@@ -47,7 +47,8 @@ BILINGUAL: tuple[str, ...] = ("chart.", "map.", "explorer.", "disclosure.", "for
 
 #: What the labs' periods can and cannot show (the end of ``fabrication.lab_windows.reading``).
 _WINDOWS_FR = (
-    "Des laboratoires qui rejoignent un logiciel à des dates différentes en ont ; un faussaire "
+    "Des laboratoires qui rejoignent un logiciel à des dates différentes en ont\u00a0; un "
+    "faussaire "
     "qui tire toutes les dates dans une même période n'en produit aucun, mais un export de "
     "laboratoires qui ont tous utilisé le logiciel sur toute la période non plus."
 )
@@ -73,13 +74,15 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "chart.note_primary": {
         "fr": (
-            "En gris, « < {k} »\u00a0: moins de {k} personnes, chiffre masqué (secret statistique)"
+            "En gris, «\u00a0< {k}\u00a0»\u00a0: moins de {k} personnes, chiffre masqué (secret "
+            "statistique)"
         ),
         "en": "In grey, “< {k}”: fewer than {k} people, figure withheld (statistical secrecy)",
     },
     "chart.note_secondary": {
         "fr": (
-            "En gris, « secret »\u00a0: chiffre masqué (moins de {k} personnes, ou case masquée "
+            "En gris, «\u00a0secret\u00a0»\u00a0: chiffre masqué (moins de {k} personnes, ou case "
+            "masquée "
             "pour qu'on ne puisse pas la recalculer)"
         ),
         "en": (
@@ -99,14 +102,14 @@ TEXTS: dict[str, dict[str, Template]] = {
     "chart.share": {"fr": "Part des personnes", "en": "Share of people"},
     "chart.health": {"fr": "Donnée de santé (art. 9 RGPD)", "en": "Health data (GDPR Art. 9)"},
     "chart.not_health": {"fr": "Autre donnée personnelle", "en": "Other personal data"},
+    "chart.context_mention": {
+        "fr": "Mention sans caractère médical (pas une donnée de santé)",
+        "en": "Mention with no medical meaning (not health data)",
+    },
     "chart.women": {"fr": "Femmes", "en": "Women"},
     "chart.men": {"fr": "Hommes", "en": "Men"},
     "chart.age": {"fr": "Âge", "en": "Age"},
     "chart.distance": {"fr": "Distance domicile-laboratoire", "en": "Distance from home to lab"},
-    "chart.per_100k": {
-        "fr": "Personnes pour 100 000 habitants",
-        "en": "People per 100,000 inhabitants",
-    },
     "chart.combination": {"fr": "Combinaison de données", "en": "Combination of data"},
     "chart.no_data": {"fr": "aucune donnée", "en": "no data"},
     "chart.first_sample": {"fr": "Premier prélèvement", "en": "First sample"},
@@ -131,8 +134,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "compare.overlap.alt": {
         "fr": (
-            "Diagramme en barres : un groupe de copies ; {first} compte {persons} personnes.",
-            "Diagramme en barres : {n} groupes de copies ; le plus grand, {first}, compte "
+            "Diagramme en barres\u00a0: un groupe de copies\u00a0; {first} compte {persons} "
+            "personnes.",
+            "Diagramme en barres\u00a0: {n} groupes de copies\u00a0; le plus grand, {first}, "
+            "compte "
             "{persons} personnes.",
         ),
         "en": (
@@ -152,7 +157,7 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "Une personne compte dans chaque mois ou laboratoire où elle a un prélèvement",
         "en": "A person counts in every month or laboratory where they have a sample",
     },
-    "compare.differences.separator": {"fr": " ; ", "en": "; "},
+    "compare.differences.separator": {"fr": "\u00a0; ", "en": "; "},
     "compare.differences.sum": {"fr": "{pattern}, {value}", "en": "{pattern}, {value}"},
     "compare.differences.all_hidden": {"fr": "barres toutes masquées", "en": "all bars withheld"},
     "compare.differences.by_month": {"fr": "par mois", "en": "by month"},
@@ -160,7 +165,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "compare.differences.alt": {
         "fr": (
             "Diagramme en barres des personnes présentes dans une seule copie, {by} (sommes des "
-            "barres publiées : {totals})."
+            "barres publiées\u00a0: {totals})."
         ),
         "en": "Bar chart of the people found in one copy only, {by} (sums of the published "
               "bars: {totals}).",
@@ -168,11 +173,19 @@ TEXTS: dict[str, dict[str, Template]] = {
     "csv.header.copies": {"fr": "Copies"},
     "csv.header.copy": {"fr": "Copie"},
     "chart.unknown_lab": {"fr": "Laboratoire inconnu", "en": "Unknown laboratory"},
-    "chart.health_mention": {"fr": "Mention de santé", "en": "Health mention"},
+    "chart.health_mention": {
+        "fr": "Commentaire avec mention de santé",
+        "en": "Comment with a health mention",
+    },
     # --- the timeline ----------------------------------------------------------------------------
     "chart.timeline.title": {
         "fr": "Des prélèvements de {first} à {last}",
         "en": "Samples from {first} to {last}",
+    },
+    # {peak}: the one or two years in a row that hold at least half of the monthly counts.
+    "chart.timeline.title_peak": {
+        "fr": "Des prélèvements de {first} à {last}, surtout en {peak}",
+        "en": "Samples from {first} to {last}, mostly in {peak}",
     },
     "chart.timeline.subtitle": {
         "fr": "{count} par mois de prélèvement",
@@ -196,13 +209,24 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "chart.timeline.alt": {
         "fr": (
-            "Chronologie : {total} {counted} par mois, de {first} à {last}, avec un maximum en "
-            "{peak}. Les données s'arrêtent en {last} ; la fuite a été signalée le {reported}."
+            "Courbe\u00a0: {counted} par mois de prélèvement, de {first} à {last}.{peak} Les "
+            "données s'arrêtent en {last}\u00a0; la fuite a été signalée le {reported}."
         ),
         "en": (
-            "Timeline: {total} {counted} by month, from {first} to {last}, peaking in {peak}. "
-            "The data end in {last}; the leak was first reported on {reported}."
+            "Line chart: {counted} by month of sample, from {first} to {last}.{peak} The data end "
+            "in {last}; the leak was first reported on {reported}."
         ),
+    },
+    "chart.timeline.alt_peak_persons": {
+        "fr": ("Au plus fort, {n} personne en {month}.", "Au plus fort, {n} personnes en {month}."),
+        "en": ("At the peak, {n} person in {month}.", "At the peak, {n} people in {month}."),
+    },
+    "chart.timeline.alt_peak_records": {
+        "fr": (
+            "Au plus fort, {n} ligne du fichier en {month}.",
+            "Au plus fort, {n} lignes du fichier en {month}.",
+        ),
+        "en": ("At the peak, {n} row in {month}.", "At the peak, {n} rows in {month}."),
     },
     # --- lab windows -----------------------------------------------------------------------------
     "chart.lab_windows.title": {
@@ -217,16 +241,19 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "chart.lab_windows.subtitle": {
         "fr": (
-            "Du premier au dernier prélèvement présent dans le fichier ; épaisseur : personnes "
+            "Du premier au dernier prélèvement présent dans le fichier\u00a0; épaisseur\u00a0: "
+            "personnes "
             "exposées"
         ),
         "en": "From the first to the last sample in the file; thickness: people exposed",
     },
     "chart.lab_windows.alt": {
         "fr": (
-            "Barre horizontale : pour le laboratoire, la période entre son premier et son dernier "
+            "Barre horizontale\u00a0: pour le laboratoire, la période entre son premier et son "
+            "dernier "
             "prélèvement dans le fichier.{lead}",
-            "Barres horizontales : pour chacun des {n} laboratoires, la période entre son premier "
+            "Barres horizontales\u00a0: pour chacun des {n} laboratoires, la période entre son "
+            "premier "
             "et son dernier prélèvement dans le fichier.{lead}",
         ),
         "en": (
@@ -242,18 +269,27 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     # --- data categories -------------------------------------------------------------------------
     "chart.categories.title": {"fr": "Ce qui a fuité", "en": "What was leaked"},
+    "chart.categories.title_top": {
+        "fr": "{first}\u00a0: la donnée la plus exposée ({persons} personnes)",
+        "en": "{first}: the most exposed data ({persons} people)",
+    },
+    "chart.categories.title_tied": {
+        "fr": "{n} types de données exposés chacun pour {persons} personnes",
+        "en": "{n} kinds of data exposed for {persons} people each",
+    },
     "chart.categories.subtitle": {
-        "fr": "Part des personnes exposées, par type de donnée ; en rouge, données de santé",
+        "fr": "Part des personnes exposées, par type de donnée\u00a0; en rouge, données de santé",
         "en": "Share of people exposed, by kind of data; in red, health data",
     },
     "chart.categories.alt": {
         "fr": (
-            "Barres horizontales : part des personnes exposées pour {n} types de données, de "
-            "{first} ({share}) à {last}. Données de santé : {health}."
+            "Barres horizontales\u00a0: part des personnes exposées pour {n} types de données. "
+            "La plus exposée\u00a0: {first} ({share})\u00a0; la moins exposée\u00a0: {last}. "
+            "Données de santé\u00a0: {health}."
         ),
         "en": (
-            "Horizontal bars: share of people exposed for {n} kinds of data, from {first} "
-            "({share}) to {last}. Health data: {health}."
+            "Horizontal bars: share of people exposed for {n} kinds of data. The most exposed: "
+            "{first} ({share}); the least exposed: {last}. Health data: {health}."
         ),
     },
     "chart.categories.no_health": {"fr": "aucune", "en": "none"},
@@ -263,19 +299,20 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "chart.category_year.subtitle_share": {
         "fr": (
-            "Part des personnes de l'année exposées par type de donnée ; en rouge, données de "
+            "Part des personnes de l'année exposées par type de donnée\u00a0; en rouge, données de "
             "santé"
         ),
         "en": "Share of the year's people exposed by kind of data; in red, health data",
     },
     "chart.category_year.subtitle_persons": {
-        "fr": "Personnes exposées par type de donnée ; en rouge, données de santé",
+        "fr": "Personnes exposées par type de donnée\u00a0; en rouge, données de santé",
         "en": "People exposed by kind of data; in red, health data",
     },
     "chart.category_year.alt": {
         "fr": (
-            "Tableau coloré : {n} types de données en lignes, années {first} à {last} en "
-            "colonnes ; plus la case est foncée, plus la part des personnes exposées est grande."
+            "Tableau coloré\u00a0: {n} types de données en lignes, années {first} à {last} en "
+            "colonnes\u00a0; plus la case est foncée, plus la part des personnes exposées est "
+            "grande."
         ),
         "en": (
             "Heatmap: {n} kinds of data in rows, years {first} to {last} in columns; the darker "
@@ -292,7 +329,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "chart.co_exposure.alt": {
         "fr": (
-            "Diagramme en barres et matrice de points : les {n} combinaisons de données les plus "
+            "Diagramme en barres et matrice de points\u00a0: les {n} combinaisons de données les "
+            "plus "
             "fréquentes. La première, {best}, concerne {persons} personnes."
         ),
         "en": (
@@ -301,33 +339,98 @@ TEXTS: dict[str, dict[str, Template]] = {
         ),
     },
     "chart.health_mentions.title": {
-        "fr": "Des données de santé dans les commentaires",
-        "en": "Health data in the comments",
+        "fr": "Les mentions de santé dans les commentaires",
+        "en": "Health mentions in the comments",
+    },
+    "chart.health_mentions.title_total": {
+        "fr": (
+            "{persons} personne a une mention de santé dans un commentaire",
+            "{persons} personnes ont une mention de santé dans un commentaire",
+        ),
+        "en": (
+            "{persons} person has a health mention in a comment",
+            "{persons} people have a health mention in a comment",
+        ),
     },
     "chart.health_mentions.subtitle": {
-        "fr": "Personnes dont un commentaire libre mentionne…",
-        "en": "People whose free-text comment mentions…",
+        "fr": "Personnes dont un commentaire libre mentionne…\u00a0; en rouge, données de santé",
+        "en": "People whose free-text comment mentions…; in red, health data",
     },
     "chart.health_mentions.alt": {
         "fr": (
-            "Barres : personnes dont un commentaire mentionne une donnée de santé, pour {n} types "
-            "de mention ; la plus fréquente est « {first} »."
+            "{title}. Barres\u00a0: personnes par type de mention. Mentions de santé\u00a0: "
+            "{health}. Mentions sans caractère médical, qui ne sont pas des données de "
+            "santé\u00a0: "
+            "{context}."
         ),
         "en": (
-            "Bars: people whose comment mentions health data, for {n} kinds of mention; the most "
-            "frequent is “{first}”."
+            "{title}. Bars: people by kind of mention. Health mentions: {health}. Mentions with "
+            "no medical meaning, which are not health data: {context}."
+        ),
+    },
+    "chart.health_mentions.alt_grid": {
+        "fr": (
+            "{title}. Tableau coloré\u00a0: {n} types de mention en lignes\u00a0; en rouge, les "
+            "mentions de santé. Mentions sans caractère médical, qui ne sont pas des données de "
+            "santé\u00a0: {context}."
+        ),
+        "en": (
+            "{title}. Heatmap: {n} kinds of mention in rows; in red, the health mentions. "
+            "Mentions with no medical meaning, which are not health data: {context}."
         ),
     },
     # --- who -------------------------------------------------------------------------------------
     "chart.pyramid.title": {"fr": "Qui est exposé", "en": "Who is exposed"},
+    # {ages}: the 20-year age group with the most persons per band (« 60-79 ans »).
+    "chart.pyramid.title_ages": {
+        "fr": "Les {ages}, les plus exposés",
+        "en": "People aged {ages}, the most exposed",
+    },
+    "chart.pyramid.band": {"fr": "{low}-{high} ans", "en": "{low}-{high}"},
+    "chart.pyramid.band_top": {"fr": "{low} ans et plus", "en": "{low} and over"},
+    "chart.pyramid.group_under": {"fr": "moins de {high} ans", "en": "under {high}"},
+    "chart.pyramid.at_least": {"fr": "au moins {n}", "en": "at least {n}"},
+    "chart.pyramid.unknown_sex": {
+        "fr": (
+            "Sexe inconnu\u00a0: {n} personne, non représentée",
+            "Sexe inconnu\u00a0: {n} personnes, non représentées",
+        ),
+        "en": ("Sex unknown: {n} person, not drawn", "Sex unknown: {n} people, not drawn"),
+    },
+    "chart.pyramid.unknown_sex_hidden": {
+        "fr": "Sexe inconnu\u00a0: chiffre masqué (secret statistique), non représenté",
+        "en": "Sex unknown: figure withheld (statistical secrecy), not drawn",
+    },
+    "chart.pyramid.unknown_age": {
+        "fr": (
+            "Âge inconnu\u00a0: {n} personne, non représentée",
+            "Âge inconnu\u00a0: {n} personnes, non représentées",
+        ),
+        "en": ("Age unknown: {n} person, not drawn", "Age unknown: {n} people, not drawn"),
+    },
+    "chart.pyramid.unknown_age_hidden": {
+        "fr": "Âge inconnu\u00a0: chiffre masqué (secret statistique), non représenté",
+        "en": "Age unknown: figure withheld (statistical secrecy), not drawn",
+    },
+    "chart.pyramid.top_band": {
+        "fr": (
+            "{top}\u00a0: {n} personnes, plus que les {below} ({m}), dont sans doute des années "
+            "de naissance invraisemblables"
+        ),
+        "en": (
+            "{top}: {n} people, more than those aged {below} ({m}), likely including "
+            "implausible birth years"
+        ),
+    },
     "chart.pyramid.subtitle": {
         "fr": "Personnes par tranche d'âge et par sexe",
         "en": "People by age band and sex",
     },
     "chart.pyramid.alt": {
         "fr": (
-            "Pyramide des âges : {women} femmes et {men} hommes, par tranche d'âge de {youngest} "
-            "à {oldest} ans."
+            "Pyramide des âges\u00a0: {women} femmes et {men} hommes, par tranche d'âge de "
+            "{youngest} "
+            "à {oldest}."
         ),
         "en": (
             "Age pyramid: {women} women and {men} men, by age band from {youngest} to {oldest}."
@@ -337,89 +440,117 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "À quelle distance du laboratoire",
         "en": "How far from the laboratory",
     },
-    "chart.distance.subtitle": {
-        "fr": "Personnes par distance entre la commune de résidence et le laboratoire",
-        "en": "People by distance between home town and laboratory",
+    # {n} in 10 persons located live less than {km} km from the lab of their latest sample.
+    "chart.distance.title_within": {
+        "fr": "{n} personnes sur 10 vivent à moins de {km}\u00a0km de leur laboratoire",
+        "en": "{n} in 10 people live less than {km} km from their laboratory",
     },
+    "chart.distance.subtitle": {
+        "fr": (
+            "Personnes par distance entre la commune de résidence et le laboratoire de leur "
+            "dernier prélèvement"
+        ),
+        "en": "People by distance between home town and the laboratory of their latest sample",
+    },
+    "chart.distance.beyond": {"fr": "plus de {km} km", "en": "over {km} km"},
+    "chart.distance.band": {"fr": "{band}\u00a0: {n}", "en": "{band}: {n}"},
+    "chart.distance.separator": {"fr": "\u00a0; ", "en": "; "},
+    "chart.distance.hidden": {"fr": "chiffre masqué", "en": "withheld"},
     "chart.distance.alt": {
         "fr": (
-            "Barres : personnes par tranche de distance au laboratoire ({n} tranches, de {first} "
-            "à {last}) ; la plus fréquente est {top}."
+            "Diagramme en barres\u00a0: personnes par distance entre leur commune et le "
+            "laboratoire de leur dernier prélèvement, chacune comptée une fois ({bands})."
         ),
         "en": (
-            "Bars: people by distance band to the laboratory ({n} bands, from {first} to "
-            "{last}); the most frequent is {top}."
+            "Bar chart: people by distance between their home town and the laboratory of their "
+            "latest sample, each counted once ({bands})."
         ),
     },
     # --- maps ------------------------------------------------------------------------------------
-    "map.departements.title_rate": {
-        "fr": "Rapporté à la population",
-        "en": "Relative to population",
+    "map.departements.title_one_in": {
+        "fr": "{dans}{departement}, {share} est exposé à la fuite",
+        "en": "In {departement}, {share} is exposed by the leak",
+    },
+    "map.departements.title_share": {
+        "fr": "{dans}{departement}, {share} des habitants sont exposés à la fuite",
+        "en": "In {departement}, {share} of residents are exposed by the leak",
+    },
+    "map.departements.title_neutral": {
+        "fr": "Les personnes exposées, rapportées à la population",
+        "en": "People exposed, relative to population",
     },
     "map.departements.title_persons": {
         "fr": "Où vivent les personnes exposées",
         "en": "Where the people exposed live",
     },
-    "map.departements.subtitle_rate": {
-        "fr": (
-            "Personnes exposées pour 100 000 habitants, par département de résidence ; en gris "
-            "clair, aucune donnée"
-        ),
-        "en": (
-            "People exposed per 100,000 inhabitants, by département of residence; pale grey: no "
-            "data"
-        ),
+    "map.one_in.numbers": {
+        "fr": "deux trois quatre cinq six sept huit neuf dix",
+        "en": "two three four five six seven eight nine ten",
+    },
+    "map.one_in.exact": {"fr": "un habitant sur {n}", "en": "one resident in {n}"},
+    "map.one_in.about": {"fr": "près d'un habitant sur {n}", "en": "nearly one resident in {n}"},
+    "map.one_in.over": {
+        "fr": "plus d'un habitant sur {n}", "en": "more than one resident in {n}",
+    },
+    "map.share": {"fr": "Part des habitants exposés", "en": "Share of residents exposed"},
+    "map.class.below": {"fr": "moins de {high}", "en": "under {high}"},
+    "map.class.between": {"fr": "{low} à {high}", "en": "{low} to {high}"},
+    "map.class.above": {"fr": "{low} et plus", "en": "{low} and over"},
+    "map.class.any": {"fr": "personnes exposées", "en": "people exposed"},
+    "map.class.none": {"fr": "aucune personne", "en": "nobody"},
+    "map.class.hidden": {"fr": "secret", "en": "withheld"},
+    "map.departements.subtitle_share": {
+        "fr": "Part des habitants exposés, par département de résidence",
+        "en": "Share of residents exposed, by département of residence",
     },
     "map.departements.subtitle_persons": {
-        "fr": "Personnes exposées, par département de résidence ; en gris clair, aucune donnée",
-        "en": "People exposed, by département of residence; pale grey: no data",
+        "fr": "Personnes exposées, par département de résidence",
+        "en": "People exposed, by département of residence",
     },
     "map.departements.subtitle_labs": {
-        "fr": "{subtitle} ; cercles : laboratoires, selon les personnes exposées",
+        "fr": "{subtitle}\u00a0; cercles\u00a0: laboratoires, selon les personnes exposées",
         "en": "{subtitle}; circles: laboratories, sized by people exposed",
     },
-    "map.departements.alt_rate": {
+    "map.departements.outside": {"fr": "Hors carte\u00a0: {list}", "en": "Off the map: {list}"},
+    "map.departements.more": {"fr": "{list} et {n} autres", "en": "{list} and {n} more"},
+    "map.departements.alt_share": {
         "fr": (
-            "Carte du nord-ouest de la France : {n} départements où résident des personnes "
-            "exposées, colorés selon le nombre de personnes pour 100 000 habitants ; le plus "
-            "touché est {top} ({value} pour 100 000 habitants)."
+            "Carte des départements colorés selon la part de leurs habitants exposés à la fuite "
+            "({n} départements où résident des personnes exposées)\u00a0: {values}."
         ),
         "en": (
-            "Map of north-western France: {n} départements where people exposed live, coloured "
-            "by people per 100,000 inhabitants; the most affected is {top} ({value} per 100,000 "
-            "inhabitants)."
+            "Map of départements coloured by the share of their residents exposed by the leak "
+            "({n} départements where people exposed live): {values}."
         ),
     },
     "map.departements.alt_persons": {
         "fr": (
-            "Carte du nord-ouest de la France : {n} départements où résident des personnes "
-            "exposées, colorés selon le nombre de personnes ; le plus touché est {top} ({value} "
-            "personnes)."
+            "Carte des départements colorés selon le nombre de personnes exposées qui y résident "
+            "({n} départements)\u00a0: {values}."
         ),
         "en": (
-            "Map of north-western France: {n} départements where people exposed live, coloured "
-            "by number of people; the most affected is {top} ({value} people)."
+            "Map of départements coloured by the number of people exposed who live there "
+            "({n} départements): {values}."
         ),
     },
     "map.communes.title": {"fr": "Commune par commune", "en": "Town by town"},
     "map.communes.subtitle": {
         "fr": (
-            "Personnes exposées pour 100 000 habitants dans les départements {departements} ; en "
-            "gris clair, aucune donnée"
+            "Part des habitants exposés, commune par commune, dans les départements "
+            "{departements}"
         ),
         "en": (
-            "People exposed per 100,000 inhabitants in départements {departements}; pale grey: "
-            "no data"
+            "Share of residents exposed, town by town, in départements {departements}"
         ),
     },
     "map.communes.alt": {
         "fr": (
-            "Carte des communes des départements {departements} : {n} communes avec des "
-            "personnes exposées, colorées selon leur nombre pour 100 000 habitants."
+            "Carte des communes des départements {departements}\u00a0: {n} communes avec des "
+            "personnes exposées, colorées selon la part de leurs habitants exposés."
         ),
         "en": (
             "Map of the towns of départements {departements}: {n} towns with people exposed, "
-            "coloured by their number per 100,000 inhabitants."
+            "coloured by the share of their residents exposed."
         ),
     },
     # --- the explorer widget ---------------------------------------------------------------------
@@ -429,7 +560,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "explorer.period": {"fr": "Période", "en": "Period"},
     "explorer.k": {"fr": "Seuil k", "en": "Threshold k"},
     "explorer.hint": {
-        "fr": "Aucune sélection dans une liste = tout. Ctrl/Maj + clic : plusieurs choix.",
+        "fr": "Aucune sélection dans une liste = tout. Ctrl/Maj + clic\u00a0: plusieurs choix.",
         "en": "No selection in a list = all. Ctrl/Shift + click: several choices.",
     },
     "explorer.empty": {
@@ -437,12 +568,12 @@ TEXTS: dict[str, dict[str, Template]] = {
         "en": "No record in this selection.",
     },
     "explorer.summary": {
-        "fr": "Sélection : {persons} personnes, {records} enregistrements.",
+        "fr": "Sélection\u00a0: {persons} personnes, {records} enregistrements.",
         "en": "Selection: {persons} persons, {records} records.",
     },
     "explorer.small": {"fr": "moins de {k}", "en": "fewer than {k}"},
     "explorer.no_chart": {
-        "fr": "Pas de graphique pour cette sélection : {reason}",
+        "fr": "Pas de graphique pour cette sélection\u00a0: {reason}",
         "en": "No chart for this selection: {reason}",
     },
     "explorer.why.no_dates": {
@@ -456,34 +587,142 @@ TEXTS: dict[str, dict[str, Template]] = {
     # --- the notebooks, when a cell cannot run on the file analysed (French only) ---------------
     "notebook.no_chart": {
         "fr": (
-            "Pas de graphique ici : ce fichier ne contient pas les données qu'il faut pour le "
+            "Pas de graphique ici\u00a0: ce fichier ne contient pas les données qu'il faut pour le "
             "dessiner ({reason})."
         ),
     },
-    "notebook.not_published": {"fr": "Rien n'a été publié à partir de ce fichier : {reason}."},
+    "notebook.not_published": {"fr": "Rien n'a été publié à partir de ce fichier\u00a0: {reason}."},
     "compare.widget.files": {"fr": "Copies"},
     "compare.widget.run": {"fr": "Comparer"},
     "compare.widget.two": {"fr": "Choisissez au moins deux copies à comparer."},
-    "notebook.not_compared": {"fr": "Les copies n'ont pas pu être comparées : {reason}."},
-    "notebook.not_exported": {"fr": "Rien n'a été exporté : {reason}."},
-    "notebook.no_note": {"fr": "Pas de note de méthodologie : aucun dossier n'a été publié."},
+    "notebook.not_compared": {"fr": "Les copies n'ont pas pu être comparées\u00a0: {reason}."},
+    "notebook.not_exported": {"fr": "Rien n'a été exporté\u00a0: {reason}."},
+    "notebook.no_note": {"fr": "Pas de note de méthodologie\u00a0: aucun dossier n'a été publié."},
     "notebook.no_lab_located": {
         "fr": (
             "Aucun laboratoire du fichier n'a pu être situé (pas de registre des laboratoires, ou "
-            "aucun de ses laboratoires n'y figure) : la carte montre les résidences seules."
+            "aucun de ses laboratoires n'y figure)\u00a0: la carte montre les résidences seules."
         ),
     },
     # --- the verification report (French only) --------------------------------------------------
     "verify.gaps_heading": {"fr": "Valeurs manquantes ou illisibles"},
-    "verify.gaps.rows_without_lab": {"fr": "lignes sans laboratoire : {n}"},
+    "verify.gaps.rows_without_lab": {"fr": "lignes sans laboratoire\u00a0: {n}"},
     "verify.gaps.rows_without_sample_date": {
-        "fr": "lignes sans date de prélèvement exploitable : {n}",
+        "fr": "lignes sans date de prélèvement exploitable\u00a0: {n}",
     },
-    "verify.gaps.rows_without_sex": {"fr": "lignes sans sexe reconnu (colonne du sexe) : {n}"},
+    "verify.gaps.rows_without_sex": {"fr": "lignes sans sexe reconnu (colonne du sexe)\u00a0: {n}"},
     "verify.gaps.rows_without_residence": {
-        "fr": "lignes sans code postal de résidence exploitable : {n}",
+        "fr": "lignes sans code postal de résidence exploitable\u00a0: {n}",
     },
-    "verify.gaps_not_found": {"fr": "colonnes introuvables : {categories}"},
+    "verify.gaps_not_found": {"fr": "colonnes introuvables\u00a0: {categories}"},
+    # --- the verification's conclusion (toolkit.raw.verify.conclusion), in both languages -----
+    "verify.conclusion_heading": {"fr": "Conclusion sur l'authenticité\u00a0:"},
+    "verify.conclusion.genuine": {
+        "fr": "Ce qui plaide pour un fichier authentique\u00a0: {evidence}.",
+        "en": "What points to a genuine file: {evidence}.",
+    },
+    "verify.conclusion.genuine_none": {
+        "fr": "Aucun indice mesuré ne plaide pour un fichier authentique.",
+        "en": "No indicator measured points to a genuine file.",
+    },
+    "verify.conclusion.fabricated": {
+        "fr": "Ce qui plaide pour une fabrication\u00a0: {evidence}.",
+        "en": "What points to fabrication: {evidence}.",
+    },
+    "verify.conclusion.fabricated_none": {
+        "fr": "Aucun signe de fabrication n'a été trouvé parmi les tests menés.",
+        "en": "No sign of fabrication was found among the tests run.",
+    },
+    "verify.conclusion.tests_clear": {
+        "fr": ("{n} test de fabrication sans signe suspect",
+               "{n} tests de fabrication sans signe suspect"),
+        "en": ("{n} fabrication test without a suspicious sign",
+               "{n} fabrication tests without a suspicious sign"),
+    },
+    "verify.conclusion.quoted": {"fr": "«\u00a0{name}\u00a0»", "en": "\u201c{name}\u201d"},
+    "verify.conclusion.tests_flagged": {
+        "fr": ("un signe au test {tests}", "des signes aux tests {tests}"),
+        "en": ("a sign in the test {tests}", "signs in the tests {tests}"),
+    },
+    "verify.conclusion.indicator.nir_valid_key": {
+        "fr": "{p} des NIR avec une clé de contrôle valide",
+        "en": "{p} of NIRs with a valid check key",
+    },
+    "verify.conclusion.indicator.nir_consistent": {
+        "fr": "{p} des NIR valides concordant avec le sexe et la date de naissance",
+        "en": "{p} of valid NIRs agreeing with the sex and birth date",
+    },
+    "verify.conclusion.indicator.postcode_exists": {
+        "fr": "{p} des codes postaux existants",
+        "en": "{p} of postcodes that exist",
+    },
+    "verify.conclusion.indicator.postcode_commune": {
+        "fr": "{p} des couples code postal / commune cohérents",
+        "en": "{p} of postcode / town pairs consistent",
+    },
+    "verify.conclusion.indicator.phones_valid": {
+        "fr": "{p} des numéros de téléphone conformes au plan de numérotation",
+        "en": "{p} of phone numbers following the numbering plan",
+    },
+    "verify.conclusion.indicator.phones_fiction": {
+        "fr": "{p} des numéros de téléphone dans les tranches réservées à la fiction",
+        "en": "{p} of phone numbers in the blocks reserved for fiction",
+    },
+    "verify.conclusion.indicator.email_reserved": {
+        "fr": "{p} des e-mails sous des domaines réservés (.example, .test)",
+        "en": "{p} of e-mails under reserved domains (.example, .test)",
+    },
+    "verify.conclusion.verdict.fabricated": {
+        "fr": (
+            "Verdict\u00a0: ce fichier a les traits d'un fichier fabriqué\u00a0; il ne peut pas "
+            "être "
+            "présenté comme une fuite authentique."
+        ),
+        "en": (
+            "Verdict: this file has the features of a fabricated file; it cannot be presented "
+            "as a genuine leak."
+        ),
+    },
+    "verify.conclusion.verdict.doubtful": {
+        "fr": (
+            "Verdict\u00a0: un signe de fabrication isolé jette un doute sur le fichier\u00a0; il "
+            "faut le "
+            "lever (auprès de la source, d'un laboratoire ou de personnes concernées) avant de "
+            "présenter le fichier comme authentique."
+        ),
+        "en": (
+            "Verdict: a single sign of fabrication casts doubt on the file; it must be cleared "
+            "(with the source, a lab or people concerned) before the file is presented as "
+            "genuine."
+        ),
+    },
+    "verify.conclusion.verdict.consistent": {
+        "fr": (
+            "Verdict\u00a0: rien, dans les tests menés, ne distingue ce fichier d'un vrai fichier "
+            "de "
+            "laboratoire."
+        ),
+        "en": "Verdict: nothing in the tests run tells this file apart from a real lab file.",
+    },
+    "verify.conclusion.verdict.undetermined": {
+        "fr": (
+            "Verdict\u00a0: ces tests ne permettent pas de conclure (colonnes absentes ou trop peu "
+            "de "
+            "lignes)."
+        ),
+        "en": "Verdict: these tests cannot conclude (columns missing or too few rows).",
+    },
+    "verify.conclusion.limit": {
+        "fr": (
+            "Ces tests portent sur la forme du fichier\u00a0: seule une confirmation extérieure "
+            "(un "
+            "laboratoire, des personnes concernées) établit qu'une fuite est authentique."
+        ),
+        "en": (
+            "These tests bear on the file's form: only an outside confirmation (a lab, people "
+            "concerned) establishes that a leak is genuine."
+        ),
+    },
     # --- signs of fabrication (toolkit.raw.verify.authenticity), in both languages -------------
     "fabrication.heading": {"fr": "Signes de fabrication", "en": "Signs of fabrication"},
     "fabrication.column.test": {"fr": "test", "en": "test"},
@@ -496,21 +735,26 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "ce qu'il ne peut pas montrer", "en": "what it cannot show",
     },
     "fabrication.reading": {
-        "fr": "{name} : {value} sur {rows} lignes (seuil {threshold}) : {status}. {meaning}",
+        "fr": (
+            "{name}\u00a0: {value} sur {rows} lignes (seuil {threshold})\u00a0: {status}. "
+            "{meaning}"
+        ),
         "en": "{name}: {value} over {rows} rows (threshold {threshold}): {status}. {meaning}",
     },
     "fabrication.not_measured": {
-        "fr": "{name} : non mesuré ({rows} lignes utilisables, il en faut {minimum}).",
+        "fr": "{name}\u00a0: non mesuré ({rows} lignes utilisables, il en faut {minimum}).",
         "en": "{name}: not measured ({rows} usable rows, {minimum} needed).",
     },
     "fabrication.flagged": {"fr": "signe de fabrication", "en": "sign of fabrication"},
     "fabrication.clear": {"fr": "rien à signaler", "en": "nothing to report"},
     "fabrication.verdict_found": {
         "fr": (
-            "Signe de fabrication trouvé par {n} test sur {m} : {tests}. Un fichier authentique "
-            "le présente rarement ; il ne prouve pas à lui seul que le fichier est faux.",
-            "Signes de fabrication trouvés par {n} tests sur {m} : {tests}. Un fichier "
-            "authentique les présente rarement ; ils ne prouvent pas à eux seuls que le fichier "
+            "Signe de fabrication trouvé par {n} test sur {m}\u00a0: {tests}. Un fichier "
+            "authentique "
+            "le présente rarement\u00a0; il ne prouve pas à lui seul que le fichier est faux.",
+            "Signes de fabrication trouvés par {n} tests sur {m}\u00a0: {tests}. Un fichier "
+            "authentique les présente rarement\u00a0; ils ne prouvent pas à eux seuls que le "
+            "fichier "
             "est faux.",
         ),
         "en": (
@@ -523,10 +767,11 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.verdict_none": {
         "fr": (
             "Aucun signe de fabrication dans le test que la boîte à outils a pu mener ({m}). "
-            "Cela ne prouve pas que le fichier est authentique : un faussaire qui connaît cette "
+            "Cela ne prouve pas que le fichier est authentique\u00a0: un faussaire qui connaît "
+            "cette "
             "règle peut la respecter.",
             "Aucun signe de fabrication parmi les {m} tests que la boîte à outils a pu mener. "
-            "Cela ne prouve pas que le fichier est authentique : un faussaire qui connaît ces "
+            "Cela ne prouve pas que le fichier est authentique\u00a0: un faussaire qui connaît ces "
             "règles peut les respecter.",
         ),
         "en": (
@@ -538,7 +783,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.verdict_untested": {
         "fr": (
-            "Aucun test de fabrication n'a pu être mené : colonnes absentes ou trop peu de "
+            "Aucun test de fabrication n'a pu être mené\u00a0: colonnes absentes ou trop peu de "
             "lignes. Rien ne peut être dit de l'authenticité du fichier par ces tests."
         ),
         "en": (
@@ -554,7 +799,7 @@ TEXTS: dict[str, dict[str, Template]] = {
             "Part des personnes dont le prénom, courant à une époque (500 naissances ou plus en "
             "une décennie selon l'Insee), a été donné moins de 100 fois dans leur décennie de "
             "naissance, rapportée à la part qu'on trouverait en associant au hasard les mêmes "
-            "prénoms aux mêmes années de naissance ; de vrais prénoms suivent leur époque "
+            "prénoms aux mêmes années de naissance\u00a0; de vrais prénoms suivent leur époque "
             "(moins de 0,2 attendu), des prénoms tirés sans tenir compte de l'année donnent "
             "environ 1."
         ),
@@ -586,7 +831,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.first_name_sex.meaning": {
         "fr": (
-            "Part des personnes dont le prénom n'est connu de l'Insee que pour l'autre sexe ; "
+            "Part des personnes dont le prénom n'est connu de l'Insee que pour l'autre sexe\u00a0; "
             "un vrai fichier en compte très peu (erreurs de saisie), des prénoms et des sexes "
             "tirés séparément, près de la moitié."
         ),
@@ -609,7 +854,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.closed_days.meaning": {
         "fr": (
             "Nombre de prélèvements par dimanche ou jour férié rapporté à celui d'un jour "
-            "ouvré (samedis à part) ; les laboratoires de ville ferment ces jours-là (moins de "
+            "ouvré (samedis à part)\u00a0; les laboratoires de ville ferment ces jours-là (moins "
+            "de "
             "0,1 attendu), des dates tirées au hasard donnent environ 1."
         ),
         "en": (
@@ -639,13 +885,15 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.birth_departement.meaning": {
         "fr": (
             "Part des NIR valides nés en métropole dont le département de naissance est celui "
-            "de résidence ; les Français vivent souvent près de leur lieu de naissance (de 30 à "
-            "70 % selon le département), un NIR au lieu tiré au hasard donne environ 1 %."
+            "de résidence\u00a0; les Français vivent souvent près de leur lieu de naissance (de 30 "
+            "à "
+            "70\u202f% selon le département), un NIR au lieu tiré au hasard donne environ 1\u202f%."
         ),
         "en": (
             "Share of valid NIRs born in metropolitan France whose birth département is the "
-            "département of residence; people often live near where they were born (30 to 70 % "
-            "depending on the département), a NIR with a random place gives about 1 %."
+            "département of residence; people often live near where they were born (30 to "
+            "70\u202f% "
+            "depending on the département), a NIR with a random place gives about 1\u202f%."
         ),
     },
     "fabrication.birth_departement.can": {
@@ -668,7 +916,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.landline_zone.meaning": {
         "fr": (
             "Part des numéros fixes (01 à 05) dont la zone est celle de la région de "
-            "résidence ; un vrai fichier de l'Ouest a presque tous ses fixes en 02, des numéros "
+            "résidence\u00a0; un vrai fichier de l'Ouest a presque tous ses fixes en 02, des "
+            "numéros "
             "tirés au hasard n'en ont qu'un sur cinq dans la bonne zone."
         ),
         "en": (
@@ -696,7 +945,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.sample_before_birth.meaning": {
         "fr": (
-            "Part des lignes datées dont le prélèvement précède la naissance ; un vrai fichier "
+            "Part des lignes datées dont le prélèvement précède la naissance\u00a0; un vrai "
+            "fichier "
             "n'en a que par erreur de saisie, des dates de naissance et de prélèvement tirées "
             "séparément en donnent plusieurs pour cent."
         ),
@@ -719,7 +969,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.birth_commune.meaning": {
         "fr": (
             "Part des NIR valides nés en métropole dont le code de naissance (département et "
-            "commune) est celui d'une commune, actuelle ou ancienne ; un vrai NIR en porte "
+            "commune) est celui d'une commune, actuelle ou ancienne\u00a0; un vrai NIR en porte "
             "presque toujours un, un numéro de commune tiré au hasard une fois sur deux environ."
         ),
         "en": (
@@ -749,13 +999,14 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.born_abroad.meaning": {
         "fr": (
-            "Part des NIR valides nés à l'étranger (code 99) ; de quelques pour cent dans l'Ouest "
-            "à plus de 20 % en Île-de-France, aucun quand un faussaire ne tire que des lieux "
+            "Part des NIR valides nés à l'étranger (code 99)\u00a0; de quelques pour cent dans "
+            "l'Ouest "
+            "à plus de 20\u202f% en Île-de-France, aucun quand un faussaire ne tire que des lieux "
             "français."
         ),
         "en": (
             "Share of valid NIRs born abroad (code 99); a few per cent in western France to over "
-            "20 % in Île-de-France, none when a forger draws French places only."
+            "20\u202f% in Île-de-France, none when a forger draws French places only."
         ),
     },
     "fabrication.born_abroad.can": {
@@ -778,7 +1029,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.mobile_by_age.meaning": {
         "fr": (
             "Part des lignes de personnes de 75 ans ou plus qui portent un mobile, rapportée à "
-            "celle des 18-59 ans ; les plus âgés en ont et en donnent moins souvent (rapport "
+            "celle des 18-59 ans\u00a0; les plus âgés en ont et en donnent moins souvent (rapport "
             "nettement inférieur à 1), des numéros tirés sans l'âge donnent 1."
         ),
         "en": (
@@ -807,7 +1058,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.lab_catchment.meaning": {
         "fr": (
             "Part des personnes qui habitent le département principal de leur laboratoire, "
-            "rapportée à ce qu'elle serait si laboratoires et adresses étaient indépendants ; "
+            "rapportée à ce qu'elle serait si laboratoires et adresses étaient indépendants\u00a0; "
             "un laboratoire soigne ses voisins (rapport bien supérieur à 1), des adresses tirées "
             "sans le laboratoire donnent 1."
         ),
@@ -838,9 +1089,10 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "fabrication.repeat_visits.reading": {
         "fr": (
-            "Lignes par personne : {ratio}. La base d'un laboratoire garde plusieurs "
-            "prélèvements par patient ; un export d'une ligne par patient (comme le fichier de "
-            "2021) en a environ une : l'un et l'autre peuvent être authentiques."
+            "Lignes par personne\u00a0: {ratio}. La base d'un laboratoire garde plusieurs "
+            "prélèvements par patient\u00a0; un export d'une ligne par patient (comme le fichier "
+            "de "
+            "2021) en a environ une\u00a0: l'un et l'autre peuvent être authentiques."
         ),
         "en": (
             "Rows per person: {ratio}. A lab's database keeps several samples per patient; an "
@@ -865,7 +1117,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "fabrication.age_by_lab.reading": {
         "fr": (
             "Âge médian au prélèvement de {low} à {high} ans selon le laboratoire ({labs} "
-            "laboratoires). Un laboratoire qui sert une maternité ou un EHPAD se distingue ; des "
+            "laboratoires). Un laboratoire qui sert une maternité ou un EHPAD se distingue\u00a0; "
+            "des "
             "âges tirés sans le laboratoire donnent partout le même, mais des laboratoires aux "
             "patientèles semblables aussi."
         ),
@@ -888,7 +1141,7 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": ("{n}\u00a0laboratoire", "{n}\u00a0laboratoires"),
         "en": ("{n} laboratory", "{n} laboratories"),
     },
-    "compare.other_column": {"fr": "colonne « {header} »", "en": "column “{header}”"},
+    "compare.other_column": {"fr": "colonne «\u00a0{header}\u00a0»", "en": "column “{header}”"},
     "compare.value_count": {"fr": "{value} ({n})", "en": "{value} ({n})"},
     "compare.pair.identical": {
         "fr": "{a} et {b} sont identiques octet pour octet.",
@@ -995,7 +1248,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "compare.report.file": {
         "fr": (
             "  sha256 {sha256}, {size}\u00a0octets, encodage {encoding}, séparateur "
-            "« {delimiter} »"
+            "«\u00a0{delimiter}\u00a0»"
         ),
     },
     "compare.report.rows": {
@@ -1037,7 +1290,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "csv.header.combination": {"fr": "Combinaison de données"},
     "csv.header.n_categories": {"fr": "Nombre de catégories"},
     "csv.header.rank": {"fr": "Rang"},
-    "csv.header.mention": {"fr": "Mention de santé"},
+    "csv.header.mention": {"fr": "Mention relevée dans les commentaires"},
     "csv.header.age_band": {"fr": "Tranche d'âge"},
     "csv.header.sex": {"fr": "Sexe"},
     "csv.header.band": {"fr": "Distance domicile-laboratoire"},
@@ -1049,7 +1302,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "csv.sex.F": {"fr": "Femmes"},
     "csv.sex.M": {"fr": "Hommes"},
     "csv.band.unknown": {"fr": "inconnue"},
-    "csv.category.health_mention": {"fr": "Mention de santé"},
+    "csv.category.health_mention": {"fr": "Commentaire avec mention de santé"},
     "csv.category.none": {"fr": "Aucune"},
     # --- the figures of a bundle, as the note names them (French only) --------------------------
     "figure.timeline": {"fr": "les personnes par mois de prélèvement"},
@@ -1078,7 +1331,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "bundle.left_out.linked": {
         "fr": "une comparaison de copies de ce fichier (ou une copie comparée), publiée avec la "
-              "même clé, compte déjà ces personnes par mois ou par laboratoire : l'une moins "
+              "même clé, compte déjà ces personnes par mois ou par laboratoire\u00a0: l'une moins "
               "l'autre pourrait redonner des cases masquées",
         "en": "a comparison of copies of this file (or a compared copy), published with the "
               "same key, already counts these persons by month or lab: one minus the other "
@@ -1091,9 +1344,9 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.file_heading": {"fr": "**Le fichier.**"},
     "note.file": {
         "fr": (
-            "Les chiffres publiés ici proviennent d'un fichier de {rows} lignes ayant fuité, qui "
-            "décrit {persons} personnes distinctes, patientes de {labs} laboratoires de biologie "
-            "médicale, pour des prélèvements effectués entre {first_month} et {last_month}."
+            "Ces chiffres proviennent d'un fichier ayant fuité de {rows} lignes, qui décrit "
+            "{persons} personnes distinctes, patientes de {labs} laboratoires de biologie "
+            "médicale, prélevées entre {first_month} et {last_month}."
         ),
     },
     # The same sentence when the labs or the period are not known (no lab, no usable date).
@@ -1115,19 +1368,19 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.no_lab": {"fr": "Aucune ligne du fichier n'indique de laboratoire reconnaissable."},
     "note.no_sample_date": {
         "fr": (
-            "Aucune ligne du fichier n'a de date de prélèvement exploitable : la période des "
+            "Aucune ligne du fichier n'a de date de prélèvement exploitable\u00a0: la période des "
             "prélèvements n'est pas connue."
         ),
     },
     "note.missing_lab": {
         "fr": (
-            "Sur certaines lignes, le laboratoire manque ou n'est pas reconnaissable : elles "
+            "Sur certaines lignes, le laboratoire manque ou n'est pas reconnaissable\u00a0: elles "
             "concernent {persons}, comptées à part (laboratoire inconnu)."
         ),
     },
     "note.missing_sample_date": {
         "fr": (
-            "Sur certaines lignes, la date de prélèvement manque ou est illisible : elles "
+            "Sur certaines lignes, la date de prélèvement manque ou est illisible\u00a0: elles "
             "concernent {persons}, comptées à part (mois inconnu) dans la chronologie."
         ),
     },
@@ -1144,7 +1397,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "note.fabrication": {
         "fr": (
-            "Authenticité : la boîte à outils a cherché dans le fichier brut des signes de "
+            "Authenticité\u00a0: la boîte à outils a cherché dans le fichier brut des signes de "
             "fabrication (prénoms et années de naissance, jours de fermeture des laboratoires, "
             "lieux de naissance, zones des téléphones fixes, dates). {verdict}"
         ),
@@ -1161,9 +1414,11 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.counted_persons": {
         "fr": (
             "Une personne n'est comptée qu'une fois, même lorsqu'elle apparaît sur plusieurs "
-            "lignes : les lignes sont rapprochées par le numéro de sécurité sociale quand il est "
+            "lignes\u00a0: les lignes sont rapprochées par le numéro de sécurité sociale quand il "
+            "est "
             "valide, à défaut par le nom, le prénom et la date de naissance. Ce rapprochement se "
-            "fait sur des identifiants chiffrés ; aucun nom n'a été conservé pour l'analyse."
+            "fait sur des identifiants pseudonymisés\u00a0; aucun nom n'a été conservé pour "
+            "l'analyse."
         ),
     },
     "note.counted_place": {
@@ -1171,7 +1426,7 @@ TEXTS: dict[str, dict[str, Template]] = {
             "Le lieu de résidence, l'âge (par tranche de cinq ans) et le sexe retenus sont ceux "
             "du dernier prélèvement de la personne. La résidence est rattachée à une commune, puis "
             "à un département, à partir du code postal et du nom de la commune, jamais de "
-            "l'adresse précise : {located} des personnes ont ainsi pu être situées."
+            "l'adresse précise\u00a0: {located} des personnes ont ainsi pu être situées."
         ),
     },
     "note.counted_place_unknown": {
@@ -1193,7 +1448,7 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": (
             "Les mentions relatives à la santé (grossesse, VIH, cancer, handicap…) sont repérées "
             "dans les commentaires libres à l'aide d'une liste de mots-clés. Seul le nombre de "
-            "personnes concernées est publié : aucun commentaire n'est reproduit."
+            "personnes concernées est publié\u00a0: aucun commentaire n'est reproduit."
         ),
     },
     # How the note names the most sensitive categories: the first one, then the next ones.
@@ -1213,25 +1468,76 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.masked_heading": {"fr": "**Ce qui a été masqué, et pourquoi.**"},
     "note.masked_rule": {
         "fr": (
-            "Comme l'exigent les règles du secret statistique appliquées par l'Insee et l'ATIH, "
-            "aucune case publiée ne porte sur moins de {k} personnes : une case de 1 à {k_minus} "
-            "personnes est laissée vide et signalée comme « secret statistique ». Les zéros sont "
-            "publiés tels quels."
+            "Aucune case publiée ne porte sur moins de {k} personnes{threshold}\u00a0: une case de "
+            "1 à {k_minus} personnes est laissée vide, marquée «\u00a0secret statistique\u00a0»."
         ),
     },
+    "note.masked_zeros": {"fr": "Les zéros sont publiés tels quels."},
     "note.masked_secondary": {
         "fr": (
             "D'autres cases sont masquées à leur tour pour qu'on ne puisse pas retrouver les "
             "premières, ni par soustraction dans un tableau, ni en croisant les tableaux de ce "
-            "dossier entre eux et avec ceux publiés auparavant à partir du même fichier : une "
-            "case marquée « < {k} » peut valoir n'importe quel nombre de 1 à {k_minus}."
+            "dossier entre eux et avec ceux publiés auparavant à partir du même fichier\u00a0: une "
+            "case marquée «\u00a0< {k}\u00a0» peut valoir n'importe quel nombre de 1 à {k_minus}."
+        ),
+    },
+    # After "moins de {k} personnes" (``note.masked_rule``): how the threshold compares with the
+    # one of the ATIH and the CASD (a threshold below it has its own sentence, ``note.small_k``).
+    "note.threshold_usual": {"fr": " (seuil de 11, celui de l'ATIH et du CASD)"},
+    "note.threshold_higher": {"fr": " (plus strict que le seuil de 11 de l'ATIH et du CASD)"},
+    # Residences known only by their postcode, placed on its most populous commune.
+    "note.placed_by_postcode": {
+        "fr": (
+            "{n} ligne n'avait qu'un code postal utilisable\u00a0: placée dans la commune la plus "
+            "peuplée de ce code postal, pas forcément la bonne.",
+            "{n} lignes n'avaient qu'un code postal utilisable\u00a0: placées dans la commune la "
+            "plus peuplée de leur code postal, pas forcément la bonne.",
+        ),
+    },
+    "note.placed_by_postcode_fewer": {"fr": "Moins de {k}"},
+    # The box (``methodologie.md``): the figures that matter, in at most 250 words; the annex
+    # (``methodologie-annexe.md``) gives the whole method with the ``note.*`` sentences above.
+    "note.annex_title": {"fr": "## Méthodologie\u00a0: annexe (la méthode complète)"},
+    "note.box_synthetic": {
+        "fr": (
+            "**Données fictives\u00a0:** ce fichier est synthétique, aucune personne décrite "
+            "n'existe."
+        ),
+    },
+    "note.box_persons": {
+        "fr": (
+            "Personnes comptées une fois (identifiants pseudonymisés, aucun nom conservé). Le "
+            "fichier donne {sensitive_shares}."
+        ),
+    },
+    "note.box_place": {
+        "fr": (
+            "Commune de résidence (code postal et nom de commune du dernier prélèvement) "
+            "trouvée pour {located} des personnes."
+        ),
+    },
+    "note.box_mentions": {
+        "fr": (
+            "Mentions de santé repérées par mots-clés\u00a0: des ordres de grandeur. Le fichier "
+            "n'est peut-être qu'une partie de la fuite\u00a0: des minimums."
+        ),
+    },
+    "note.box_rounding": {"fr": "Effectifs arrondis au multiple de {rounding} le plus proche."},
+    "note.box_dp": {
+        "fr": (
+            "Effectifs bruités (confidentialité différentielle, epsilon = {epsilon} par "
+            "tableau)."
+        ),
+    },
+    "note.box_more": {
+        "fr": (
+            "Méthode complète\u00a0: methodologie-annexe.md\u00a0; paramètres\u00a0: "
+            "manifest.json."
         ),
     },
     "note.small_k": {
         "fr": (
-            "Ce seuil de {k} personnes est plus bas que celui de 11 personnes appliqué aux "
-            "données de santé hospitalières (ATIH) : il a été choisi délibérément pour cette "
-            "publication."
+            "Ce seuil de {k}, sous celui de 11 de l'ATIH et du CASD, est un choix délibéré."
         ),
     },
     "note.masked_count": {
@@ -1249,16 +1555,19 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.masked_rounding": {
         "fr": (
             "Les effectifs publiés sont en outre arrondis au multiple de {rounding} le plus "
-            "proche : les cases d'un tableau ne s'additionnent donc pas toujours exactement à son "
+            "proche\u00a0: les cases d'un tableau ne s'additionnent donc pas toujours exactement à "
+            "son "
             "total."
         ),
     },
     "note.masked_dp": {
         "fr": (
             "Les effectifs ont été bruités selon la méthode de la confidentialité différentielle "
-            "(paramètre epsilon = {epsilon} par tableau, {spent} pour ce dossier) : chaque chiffre "
+            "(paramètre epsilon = {epsilon} par tableau, {spent} pour ce dossier)\u00a0: chaque "
+            "chiffre "
             "publié, total compris, peut s'écarter de quelques unités du chiffre exact, ce qui "
-            "empêche de déduire la présence d'une personne donnée ; les parts et les taux sont "
+            "empêche de déduire la présence d'une personne donnée\u00a0; les parts et les taux "
+            "sont "
             "calculés à partir des chiffres bruités."
         ),
     },
@@ -1267,7 +1576,7 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": (
             "Ces protections tiennent compte de tout ce qui a déjà été publié avec cet outil à "
             "partir de ce fichier et de la même clé (un registre des publications est tenu à "
-            "côté de la clé) ; elles ne peuvent rien contre des chiffres publiés par d'autres "
+            "côté de la clé)\u00a0; elles ne peuvent rien contre des chiffres publiés par d'autres "
             "à partir d'une autre copie, ni contre ce qu'un lecteur sait déjà d'une personne."
         ),
     },
@@ -1282,27 +1591,29 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "note.limits_linking": {
         "fr": (
-            "Le décompte des personnes dépend de la qualité du fichier : une faute de frappe dans "
+            "Le décompte des personnes dépend de la qualité du fichier\u00a0: une faute de frappe "
+            "dans "
             "un nom peut dédoubler une personne sans numéro de sécurité sociale valide, et deux "
             "homonymes nés le même jour peuvent être confondus."
         ),
     },
     "note.limits_place": {
         "fr": (
-            "L'adresse enregistrée par le laboratoire peut être ancienne : la carte montre où "
+            "L'adresse enregistrée par le laboratoire peut être ancienne\u00a0: la carte montre où "
             "vivaient les personnes au moment de leur prélèvement, pas aujourd'hui."
         ),
     },
     "note.limits_mentions": {
         "fr": (
-            "La recherche de mots-clés ne comprend pas les phrases : elle peut manquer une "
-            "mention mal orthographiée et compter une mention niée (« pas de diabète »). Ces "
+            "La recherche de mots-clés ne comprend pas les phrases\u00a0: elle peut manquer une "
+            "mention mal orthographiée et compter une mention niée («\u00a0pas de diabète\u00a0»). "
+            "Ces "
             "chiffres sont des ordres de grandeur."
         ),
     },
     "note.limits_file": {
         "fr": (
-            "Enfin, le fichier examiné n'est peut-être qu'une partie de ce qui a fuité : ces "
+            "Enfin, le fichier examiné n'est peut-être qu'une partie de ce qui a fuité\u00a0: ces "
             "chiffres sont des minimums."
         ),
     },
@@ -1312,7 +1623,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.reproduce": {
         "fr": (
             "Les calculs ont été faits avec leak-toolkit {version}. Le fichier source a pour "
-            "empreinte SHA-256 {sha256_short}… ; le fichier manifest.json joint liste tous les "
+            "empreinte SHA-256 {sha256_short}…\u00a0; le fichier manifest.json joint liste tous "
+            "les "
             "paramètres et l'empreinte de chaque fichier publié."
         ),
     },
@@ -1342,20 +1654,92 @@ TEXTS: dict[str, dict[str, Template]] = {
     "disclosure.dp_error": {
         "fr": (
             "Chaque effectif a reçu un bruit aléatoire (confidentialité différentielle, epsilon "
-            "= {epsilon}) : il s'écarte du vrai chiffre de {mean} {mean_people} en moyenne, et "
-            "de plus de {bound} {bound_people} dans moins de 5 % des cas."
+            "= {epsilon})\u00a0: il s'écarte du vrai chiffre de {mean} {mean_people} en moyenne, "
+            "et "
+            "de plus de {bound} {bound_people} dans moins de 5\u202f% des cas."
         ),
         "en": (
             "Each count has random noise added (differential privacy, epsilon = {epsilon}): it "
             "is off by {mean} {mean_people} on average, and by more than {bound} in fewer than "
-            "5 % of cells."
+            "5\u202f% of cells."
         ),
     },
     "disclosure.people": {"fr": ("personne", "personnes"), "en": ("person", "people")},
     # --- the claims checker (French report) ------------------------------------------------------
     "claims.verdict.supported": {"fr": "confirmé"},
     "claims.verdict.contradicted": {"fr": "contredit"},
-    "claims.verdict.not_measurable": {"fr": "non mesurable avec ce fichier"},
+    "claims.verdict.not_measurable": {"fr": "non vérifiable"},
+    # --- the notebooks' tables (toolkit.app.tables), French only ---------------------------------
+    "table.column.item": {"fr": "Élément"},
+    "table.column.value": {"fr": "Valeur"},
+    "table.column.file": {"fr": "Fichier"},
+    "table.column.encoding": {"fr": "Encodage"},
+    "table.column.delimiter": {"fr": "Séparateur"},
+    "table.column.rows_read": {"fr": "Lignes lues"},
+    "table.column.rows_quarantined": {"fr": "Lignes mises de côté"},
+    "table.column.columns": {"fr": "Colonnes"},
+    "table.column.sha256": {"fr": "Empreinte SHA-256 (début)"},
+    "table.column.column": {"fr": "Colonne"},
+    "table.column.category": {"fr": "Catégorie de données"},
+    "table.column.confidence": {"fr": "Confiance"},
+    "table.column.rows": {"fr": "Lignes"},
+    "table.column.distinct_persons": {"fr": "Personnes distinctes"},
+    "table.column.duplicate_rows": {"fr": "Lignes en double"},
+    "table.column.nir_filled": {"fr": "NIR présents"},
+    "table.column.nir_valid_key": {"fr": "NIR à clé de contrôle valide"},
+    "table.column.women": {"fr": "Femmes"},
+    "table.column.men": {"fr": "Hommes"},
+    "table.column.first_month": {"fr": "Premier prélèvement"},
+    "table.column.last_month": {"fr": "Dernier prélèvement"},
+    "table.column.labs": {"fr": "Laboratoires"},
+    "table.column.postcodes_well_formed": {"fr": "Codes postaux bien formés"},
+    "table.column.share": {"fr": "Part"},
+    "table.column.reading": {"fr": "Ce que cela indique"},
+    "table.column.claim": {"fr": "Affirmation publiée"},
+    "table.column.source": {"fr": "Source (date)"},
+    "table.column.published": {"fr": "Chiffre publié"},
+    "table.column.measured": {"fr": "Mesuré dans le fichier"},
+    "table.column.verdict": {"fr": "Verdict"},
+    "table.column.resolution": {"fr": "Commune de résidence trouvée par"},
+    "table.column.records": {"fr": "Enregistrements"},
+    "table.column.persons": {"fr": "Personnes"},
+    "table.column.lab": {"fr": "Laboratoire"},
+    "table.column.name": {"fr": "Nom"},
+    "table.column.departement": {"fr": "Département"},
+    "table.column.insee": {"fr": "Commune (code INSEE)"},
+    "table.column.copy": {"fr": "Copie"},
+    "table.column.bytes": {"fr": "Octets"},
+    "table.column.duplicates": {"fr": "Doublons"},
+    "table.column.pair": {"fr": "Paire"},
+    "table.column.byte_identical": {"fr": "Identiques octet pour octet"},
+    "table.column.same_records": {"fr": "Mêmes enregistrements"},
+    "table.column.records_only_a": {"fr": "Enregistrements seulement dans la 1re"},
+    "table.column.records_only_b": {"fr": "Enregistrements seulement dans la 2de"},
+    "table.column.records_both": {"fr": "Enregistrements dans les deux"},
+    "table.column.persons_only_a": {"fr": "Personnes seulement dans la 1re"},
+    "table.column.persons_only_b": {"fr": "Personnes seulement dans la 2de"},
+    "table.column.persons_both": {"fr": "Personnes dans les deux"},
+    "table.column.changed_records": {"fr": "Enregistrements modifiés"},
+    "table.title.file": {"fr": "Le fichier lu"},
+    "table.title.columns": {"fr": "Une catégorie de données par colonne"},
+    "table.title.verify": {"fr": "Les comptes du fichier"},
+    "table.title.indicators": {"fr": "Indices d'authenticité"},
+    "table.title.claims": {"fr": "Les chiffres publiés face au fichier"},
+    "table.title.resolution": {"fr": "Comment les résidences ont été situées"},
+    "table.title.labs": {"fr": "Les laboratoires du registre"},
+    "table.title.copies": {"fr": "Les copies comparées"},
+    "table.title.pairs": {"fr": "Paire par paire"},
+    "table.title.files": {"fr": "Les fichiers publiés"},
+    "table.resolution.exact": {"fr": "code INSEE exact"},
+    "table.resolution.postcode_name": {"fr": "code postal et nom de commune"},
+    "table.resolution.former_name": {"fr": "ancien nom de commune"},
+    "table.resolution.postcode_only": {"fr": "code postal seul (approximatif)"},
+    "table.resolution.not_found": {"fr": "introuvable"},
+    "table.claims_note": {"fr": "{claims}\u00a0: {supported}, {contradicted}, {not_measurable}."},
+    "table.claims_count.claims": {"fr": ("{n} affirmation publiée", "{n} affirmations publiées")},
+    "table.claims_count.supported": {"fr": ("{n} confirmée", "{n} confirmées")},
+    "table.claims_count.contradicted": {"fr": ("{n} contredite", "{n} contredites")},
+    "table.claims_count.not_measurable": {"fr": ("{n} non vérifiable", "{n} non vérifiables")},
     # --- numbers in words, and lists -------------------------------------------------------------
     "format.more_than": {"fr": "plus de {value}", "en": "more than {value}"},
     "format.less_than": {"fr": "moins de {value}", "en": "less than {value}"},

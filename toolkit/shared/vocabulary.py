@@ -54,8 +54,22 @@ DIRECT_IDENTIFIERS: frozenset[str] = frozenset(
     }
 )
 
-#: Art. 9 GDPR special categories (data concerning health).
-HEALTH_CATEGORIES: frozenset[str] = frozenset({"blood_group", "comment"})
+#: The pseudo-category "a comment with a health mention": persons any of whose comments carries
+#: one of the :data:`HEALTH_MENTIONS`. Not a column of a leak but a flag the aggregates derive
+#: from the safe table's ``mention_<mention>`` columns.
+ANY_HEALTH_MENTION = "health_mention"
+
+#: Art. 9 GDPR special categories (data concerning health). A free-text comment is not health
+#: data by itself: a comment with a health mention is.
+HEALTH_CATEGORIES: frozenset[str] = frozenset({"blood_group", ANY_HEALTH_MENTION})
+
+#: The categories as the aggregates and charts list them: ``CATEGORIES`` with
+#: :data:`ANY_HEALTH_MENTION` right after ``comment``.
+REPORTED_CATEGORIES: tuple[str, ...] = tuple(
+    reported
+    for category in CATEGORIES
+    for reported in ((category, ANY_HEALTH_MENTION) if category == "comment" else (category,))
+)
 
 CATEGORY_LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -119,10 +133,17 @@ HEALTH_MENTIONS: tuple[str, ...] = (
     "anticoagulant",
     "treatment",
     "disability",
-    "child",
-    "baby",
 )
 
+#: Mentions found in comments that are NOT health data: they say who was sampled (a child, a
+#: baby), not what they have. Counted apart, never as health data.
+CONTEXT_MENTIONS: tuple[str, ...] = ("child", "baby")
+
+#: Every mention looked for in comments, in order: the health mentions, then the context ones
+#: (the safe table has one ``mention_<mention>`` column each).
+COMMENT_MENTIONS: tuple[str, ...] = HEALTH_MENTIONS + CONTEXT_MENTIONS
+
+#: Labels of the mentions, and of the "at least one health mention" row of the mention tables.
 MENTION_LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "pregnancy": "Grossesse",
@@ -136,6 +157,7 @@ MENTION_LABELS: dict[str, dict[str, str]] = {
         "disability": "Handicap (surdité…)",
         "child": "Enfant",
         "baby": "Bébé",
+        ANY_HEALTH_MENTION: "Au moins une mention de santé",
     },
     "en": {
         "pregnancy": "Pregnancy",
@@ -149,6 +171,7 @@ MENTION_LABELS: dict[str, dict[str, str]] = {
         "disability": "Disability (deafness…)",
         "child": "Child",
         "baby": "Baby",
+        ANY_HEALTH_MENTION: "At least one health mention",
     },
 }
 
@@ -161,5 +184,5 @@ def category_label(category: str, lang: Lang = "fr") -> str:
 
 
 def mention_label(mention: str, lang: Lang = "fr") -> str:
-    """The human label of a health-mention kind, in French by default."""
+    """The human label of a mention kind (or of :data:`ANY_HEALTH_MENTION`), French by default."""
     return MENTION_LABELS[lang][mention]

@@ -37,18 +37,21 @@ from toolkit.shared.case import default_case
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.formatting import (
     day_short,
+    month_long,
     month_short,
     number,
     number_expr,
     percent,
     percent_expr,
 )
-from toolkit.shared.text import plural, text
+from toolkit.shared.text import enumeration, plural, text
 from toolkit.shared.vocabulary import (
-    CATEGORIES,
+    ANY_HEALTH_MENTION,
     CATEGORY_LABELS,
     HEALTH_CATEGORIES,
+    HEALTH_MENTIONS,
     MENTION_LABELS,
+    REPORTED_CATEGORIES,
     Lang,
 )
 
@@ -131,7 +134,9 @@ def nothing_to_draw(chart: str, why: str) -> InputError:
 
 
 def _named_labs(column: str, lang: Lang) -> pl.Expr:
-    """Lab codes, the records whose lab the file does not give under "Laboratoire inconnu"."""
+    """Labs as the table names them (their names where a registry gives them, see
+    ``toolkit.publication.figures.named_labs``), the records whose lab the file does not give
+    under "Laboratoire inconnu"."""
     return pl.col(column).fill_null(text("chart.unknown_lab", lang))
 
 
@@ -179,13 +184,13 @@ def timeline_chart(
     if by == "lab":
         frame = frame.with_columns(_named_labs("lab", lang))
     months = frame["month"].cast(pl.Date)
-    first = months.min()
-    start = min(first, dt.date(2015, 1, 1))
-    # The end of the data is the last month with records, masked or not.
-    last = frame.filter((pl.col(count) > 0) | pl.col("suppressed"))["month"].cast(pl.Date).max()
-    last = last or months.max()
-    end = dt.date(first_report.year, first_report.month, 1) + dt.timedelta(days=100)
-    domain = [start.isoformat(), end.isoformat()]
+    # The data begin and end with the first and last month with records, masked or not; the
+    # axis runs from the first to past the case's first report.
+    published = frame.filter((pl.col(count) > 0) | pl.col("suppressed"))["month"].cast(pl.Date)
+    first = published.min() or months.min()
+    last = published.max() or months.max()
+    end = max(first_report, last).replace(day=1) + dt.timedelta(days=100)
+    domain = [first.isoformat(), end.isoformat()]
     frame = frame.with_columns(_iso("month"))
 
     x_scale = alt.Scale(type="utc", domain=domain)
@@ -279,19 +284,51 @@ def timeline_chart(
         width=WIDTH, height=height
     )
 
-    total = int(counted[count].sum())
-    title = text("chart.timeline.title", lang, first=first.year, last=last.year)
-    peak = counted.sort(count, descending=True)["month"].head(1).to_list()
-    peak_month = month_short(dt.date.fromisoformat(peak[0]), lang) if peak else "-"
+    busiest = None if by or frame["suppressed"].any() else _busiest_years(counted, count)
+    title = text(
+        "chart.timeline.title_peak" if busiest else "chart.timeline.title", lang,
+        first=first.year, last=month_long(last, lang), peak=busiest,
+    )  # fmt: skip
+    peak = counted.sort([count, "month"], descending=[True, False]).head(1)
+    peak_text = " " + plural(
+        f"chart.timeline.alt_peak_{count}", peak[count][0], lang, n=number(peak[count][0], lang),
+        month=month_short(dt.date.fromisoformat(peak["month"][0]), lang),
+    ) if peak.height and not by and count in ("persons", "records") else ""  # fmt: skip
     alt_text = text(
-        "chart.timeline.alt", lang, total=number(total, lang), counted=count_title.lower(),
-        first=month_short(first, lang), last=month_short(last, lang), peak=peak_month,
+        "chart.timeline.alt", lang, counted=count_title.lower(), peak=peak_text,
+        first=month_short(first, lang), last=month_short(last, lang),
         reported=day_short(first_report, lang),
     )  # fmt: skip
-    return finish(
+    chart = finish(
         body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang, source=source,
         fictional=fictional, notes=footnotes([frame], lang=lang, k=k),
     )
+    return declare(chart, first_report=first_report.isoformat())
+
+
+def _busiest_years(counted: pl.DataFrame, count: str) -> str | None:
+    """« 2018-2019 »: the one year, or else the two years in a row, that hold at least half of
+    the monthly counts; None when none does or the data span less than three years."""
+    years = (
+        counted.group_by(pl.col("month").str.slice(0, 4).cast(pl.Int32).alias("year"))
+        .agg(pl.col(count).sum())
+        .sort("year")
+    )
+    total = years[count].sum()
+    if not total or years["year"].max() - years["year"].min() < 2:
+        return None
+    by_year = dict(zip(years["year"], years[count], strict=True))
+    for width in (1, 2):
+        best = max(by_year, key=lambda y: sum(by_year.get(y + i, 0) for i in range(width)))
+        if 2 * sum(by_year.get(best + i, 0) for i in range(width)) >= total:
+            return "-".join(str(best + i) for i in range(width))
+    return None
+
+
+def declare(chart: alt.VConcatChart, **figures: int | str) -> alt.VConcatChart:
+    """``chart`` with the figures its alt text writes that its table does not hold (sums,
+    dates of the case) declared in its spec's ``usermeta`` (checked by tests/test_alt_texts.py)."""
+    return chart.properties(usermeta={"alt_figures": figures})
 
 
 # --- labs ----------------------------------------------------------------------------------
@@ -322,7 +359,9 @@ def lab_windows_chart(
     firsts = frame["first_sample"].drop_nulls()
     start = min([dt.date(2015, 1, 1), *(dt.date.fromisoformat(firsts.min()) for _ in firsts[:1])])
     x_scale = alt.Scale(type="utc", domain=[start.isoformat(), "2021-07-01"])
-    y = alt.Y("lab:N", sort=order, title=None, axis=alt.Axis(labelFontSize=11))
+    # Lab names are never cut: a cut name (« Seine Normand… ») can read as a surname, and the
+    # tripwire would rightly stop the export.
+    y = alt.Y("lab:N", sort=order, title=None, axis=alt.Axis(labelFontSize=11, labelLimit=0))
     x = alt.X("first_sample:T", scale=x_scale, title=None,
               axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1},
                             labelAlign="left", grid=True, orient="top"))
@@ -358,12 +397,34 @@ def lab_windows_chart(
 # --- what was leaked -----------------------------------------------------------------------
 
 
-def _health_colour(lang: Lang) -> alt.Color:
+def _category_labels(lang: Lang) -> dict[str, str]:
+    """Labels of the data categories and of the pseudo-category "comment with a health mention"."""
+    return CATEGORY_LABELS[lang] | {ANY_HEALTH_MENTION: text("chart.health_mention", lang)}
+
+
+def _category_order(present: set[str]) -> list[str]:
+    """The ``present`` categories in the order charts list them, unknown ones last."""
+    return [c for c in REPORTED_CATEGORIES if c in present] + sorted(
+        present - set(REPORTED_CATEGORIES)
+    )
+
+
+def _health_kind(is_health: pl.Expr, lang: Lang, other: str | None = None) -> pl.Expr:
+    """The legend entry of a row: health data (Art. 9), else ``other`` (other personal data)."""
+    return pl.when(is_health).then(pl.lit(text("chart.health", lang))).otherwise(
+        pl.lit(other or text("chart.not_health", lang))
+    )
+
+
+def _health_colour(lang: Lang, other: str | None = None) -> alt.Color:
+    """Colour by ``kind`` (:func:`_health_kind`): health data in the accent, the rest in base."""
     return alt.Color(
         "kind:N",
         title=None,
-        scale=alt.Scale(domain=[text("chart.health", lang), text("chart.not_health", lang)],
+        scale=alt.Scale(domain=[text("chart.health", lang),
+                                other or text("chart.not_health", lang)],
                         range=[ACCENT, BASE]),
+        legend=alt.Legend(labelLimit=0),  # 0: no limit, the legend says what is not health data
     )
 
 
@@ -384,10 +445,8 @@ def categories_chart(
     frame = frame.sort(
         ["share", "category"], descending=[True, False], nulls_last=True
     ).with_columns(
-        name=_labels("category", CATEGORY_LABELS[lang]),
-        kind=pl.when(pl.col("category").is_in(sorted(HEALTH_CATEGORIES)))
-        .then(pl.lit(text("chart.health", lang)))
-        .otherwise(pl.lit(text("chart.not_health", lang))),
+        name=_labels("category", _category_labels(lang)),
+        kind=_health_kind(pl.col("category").is_in(sorted(HEALTH_CATEGORIES)), lang),
         label=pl.coalesce(
             pl.col("marker"),
             percent_expr(pl.col("share"), lang)
@@ -414,7 +473,17 @@ def categories_chart(
     health_text = ", ".join(
         f"{n} ({percent(v, lang)})" for n, v in zip(health["name"], health["share"], strict=True)
     )
-    title = text("chart.categories.title", lang)
+    # The finding: the most exposed category (or how many share the top), from its published
+    # count; no number if every count is hidden.
+    top = frame.filter(pl.col("persons") == pl.col("persons").max())  # hidden counts are null
+    if top.height > 1:
+        title = text("chart.categories.title_tied", lang, n=top.height,
+                     persons=number(top["persons"][0], lang))
+    elif top.height:
+        title = text("chart.categories.title_top", lang, first=top["name"][0],
+                     persons=number(top["persons"][0], lang))
+    else:
+        title = text("chart.categories.title", lang)
     subtitle = text("chart.categories.subtitle", lang)
     alt_text = text(
         "chart.categories.alt", lang, n=len(order), first=order[0],
@@ -478,10 +547,8 @@ def category_year_chart(
         frame, "persons", keys=("category", "year"), lang=lang, k=k, derived=("share",)
     )
     value = "share" if "share" in frame.columns else "persons"
-    order_cats = [c for c in CATEGORIES if c in set(frame["category"])] + sorted(
-        set(frame["category"]) - set(CATEGORIES)
-    )
-    labels = CATEGORY_LABELS[lang]
+    order_cats = _category_order(set(frame["category"]))
+    labels = _category_labels(lang)
     frame = frame.with_columns(
         _labels("category", labels).alias("name"), pl.col("year").cast(pl.String)
     )
@@ -515,13 +582,13 @@ def co_exposure_chart(
     if "rank" not in frame.columns:
         frame = frame.with_columns(rank=pl.col("persons").rank("ordinal", descending=True))
     frame = frame.sort("rank").with_columns(pl.col("rank").cast(pl.Int64))
-    # co_exposure adds one pseudo-category: any health mention in the free text.
-    labels = CATEGORY_LABELS[lang] | {"health_mention": text("chart.health_mention", lang)}
+    # co_exposure adds one pseudo-category: a comment with a health mention.
+    labels = _category_labels(lang)
     members = frame.select("rank", pl.col("combination").str.split("+").alias("category")).explode(
         "category"
     )
     used = set(members["category"])
-    order_cats = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+    order_cats = _category_order(used)
     names = [labels.get(c, c) for c in order_cats]
     grid = (
         frame.select("rank")
@@ -539,7 +606,7 @@ def co_exposure_chart(
         angle=270, align="left", color=MUTED, fontStyle="italic", fontSize=10
     ).encode(x=x, y=alt.value(200), text="marker:N")
     top = alt.layer(bars, masked).properties(width=width, height=200)
-    health = [labels.get(c, c) for c in order_cats if c in {*HEALTH_CATEGORIES, "health_mention"}]
+    health = [labels.get(c, c) for c in order_cats if c in HEALTH_CATEGORIES]
     y = alt.Y("name:N", title=None, scale=alt.Scale(domain=names), axis=_highlight_axis(health))
     span = grid.filter(pl.col("member")).group_by("rank").agg(
         pl.col("name").sort_by(pl.col("category").replace_strict(
@@ -577,52 +644,105 @@ def health_mentions_chart(
     data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
     fictional: bool = False,
 ) -> alt.VConcatChart:
-    """Persons with a health mention in the free-text comments, by kind (and by lab or year)."""
+    """Persons per kind of mention in the free-text comments (and by lab or year).
+
+    The health mentions (Art. 9), and the row of persons with at least one, are drawn in the
+    accent; the context mentions (child, baby), which are not health data, apart and in the base
+    colour. Without ``by``, the title gives the published count of persons with a health mention
+    (no number when that count is hidden).
+    """
     frame = collect(data, "health mentions", ["mention", "persons"])
     by = next((c for c in ("year", "lab") if c in frame.columns), None)
     if by == "year":
         frame = frame.filter(pl.col("year").is_not_null())
         if frame.height == 0:
             raise nothing_to_draw("health mentions", "no record has a usable sample date")
+    is_health = pl.col("mention").is_in([ANY_HEALTH_MENTION, *HEALTH_MENTIONS])
     frame = with_suppression(
         frame, "persons", keys=("mention", "year", "lab"), lang=lang, k=k
     ).with_columns(
-        _labels("mention", MENTION_LABELS[lang]).alias("name")
+        _labels("mention", MENTION_LABELS[lang]).alias("name"),
+        kind=_health_kind(is_health, lang, text("chart.context_mention", lang)),
+        # Persons with a health mention first, then each health mention, then the context ones.
+        group=pl.when(pl.col("mention") == ANY_HEALTH_MENTION).then(0)
+        .when(is_health).then(1).otherwise(2),
     )
-    totals = frame.group_by("name").agg(pl.col("persons").sum()).sort(
-        ["persons", "name"], descending=[True, False]
-    )
-    order = totals["name"].to_list()
-    title = text("chart.health_mentions.title", lang)
+    ranked = (
+        frame.group_by("name", "group").agg(pl.col("persons").sum())
+        .sort(["group", "persons", "name"], descending=[False, True, False])
+        .select("name", pl.int_range(pl.len()).alias("rank"))
+    )  # fmt: skip
+    order = ranked["name"].to_list()
+    frame = frame.join(ranked, on="name").sort("rank", *([by] if by else [])).drop("rank")
+    everyone = frame.filter((pl.col("mention") == ANY_HEALTH_MENTION) & pl.col("suppressed").not_())
+    title = (
+        plural("chart.health_mentions.title_total", everyone["persons"][0], lang,
+               persons=number(everyone["persons"][0], lang))
+        if by is None and everyone.height else text("chart.health_mentions.title", lang)
+    )  # fmt: skip
     if by:
         frame = frame.with_columns(pl.col(by).cast(pl.String))
         if by == "lab":
             frame = frame.with_columns(_named_labs("lab", lang))
+        health = frame.filter(pl.col("group") < 2)["name"].unique().to_list()
         body = _heatmap(
             frame, row="name", column=by, value="persons", row_order=order, value_format=",d",
-            value_title=text("chart.persons", lang), column_title=None, highlight=[],
+            value_title=text("chart.persons", lang), column_title=None,
+            highlight=[n for n in order if n in health],
         )
+        alt_text = text(
+            "chart.health_mentions.alt_grid", lang, title=title, n=len(order),
+            context=enumeration(
+                frame.filter(pl.col("group") == 2)["name"].unique(maintain_order=True).to_list(),
+                lang,
+            )
+            or text("chart.no_data", lang),
+        )  # fmt: skip
     else:
         frame = frame.with_columns(
             label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
             label_x=pl.col("persons").fill_null(0),
         )
-        y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
-        bars = alt.Chart(frame).mark_bar(color=ACCENT, height={"band": 0.7}).encode(
-            x=alt.X("persons:Q", axis=alt.Axis(title=text("chart.persons", lang), format=",d",
-                                               tickCount=5, orient="top")),
-            y=y,
+        high = float(frame["persons"].max() or 1)
+        blocks = [b for b in (frame.filter(pl.col("group") < 2), frame.filter(pl.col("group") == 2))
+                  if b.height]  # fmt: skip
+        body = alt.vconcat(
+            *(_mention_bars(b, high, lang, axis=i == 0) for i, b in enumerate(blocks)), spacing=16
         )
-        labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(
-            x="label_x:Q", y=y, text="label:N",
-            color=alt.condition("datum.suppressed", alt.value(MUTED), alt.value("#222222")),
-        )
-        body = alt.layer(bars, labels).properties(width=WIDTH - 160, height=24 * len(order))
+        listed = {
+            context: ", ".join(f"{n} ({v})" for n, v in rows.select("name", "label").iter_rows())
+            for (context,), rows in frame.group_by(pl.col("group") == 2, maintain_order=True)
+        }
+        none = text("chart.no_data", lang)
+        alt_text = text(
+            "chart.health_mentions.alt", lang, title=title, health=listed.get(False, none),
+            context=listed.get(True, none),
+        )  # fmt: skip
     subtitle = text("chart.health_mentions.subtitle", lang)
-    first = totals.head(1)
-    alt_text = text("chart.health_mentions.alt", lang, n=len(order), first=first["name"][0])
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
+
+
+def _mention_bars(rows: pl.DataFrame, high: float, lang: Lang, *, axis: bool) -> alt.LayerChart:
+    """Horizontal bars of persons per mention (in row order), coloured by kind, from 0 to ``high``.
+
+    The health and the context mentions are drawn as two such blocks on the same scale, so that
+    their bars compare; only the first block carries the axis.
+    """
+    scale = alt.Scale(domain=[0, high])
+    x = alt.X("persons:Q", scale=scale, axis=alt.Axis(
+        title=text("chart.persons", lang), format=",d", tickCount=5, orient="top"
+    ) if axis else None)  # fmt: skip
+    order = rows["name"].to_list()
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    bars = alt.Chart(rows).mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y, color=_health_colour(lang, text("chart.context_mention", lang))
+    )
+    labels = alt.Chart(rows).mark_text(align="left", dx=4).encode(
+        x=alt.X("label_x:Q", scale=scale), y=y, text="label:N",
+        color=alt.condition("datum.suppressed", alt.value(MUTED), alt.value("#222222")),
+    )
+    return alt.layer(bars, labels).properties(width=WIDTH - 160, height=24 * len(order))
 
 
 # --- who -----------------------------------------------------------------------------------
@@ -632,18 +752,24 @@ def pyramid_chart(
     data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
     fictional: bool = False,
 ) -> alt.VConcatChart:
-    """Age band x sex pyramid of the persons exposed (men left, women right)."""
-    frame = collect(data, "age pyramid", ["age_band", "sex", "persons"])
-    frame = with_suppression(frame, "persons", keys=("age_band", "sex"), lang=lang, k=k).filter(
-        pl.col("sex").is_in(["F", "M"]) & pl.col("age_band").is_not_null()
-    )
+    """Age band x sex pyramid of the persons exposed (men left, women right).
+
+    Persons of unknown sex or age cannot be drawn: a note says how many they are (from the
+    published cells). The title names the ages most exposed, and a note says when the top band
+    outnumbers the one below it (implausible birth years land there).
+    """
+    table = collect(data, "age pyramid", ["age_band", "sex", "persons"])
+    table = with_suppression(table, "persons", keys=("age_band", "sex"), lang=lang, k=k)
+    drawn = pl.col("sex").is_in(["F", "M"]) & pl.col("age_band").is_not_null()
+    frame = table.filter(drawn)
     if frame.height == 0:
         raise nothing_to_draw("age pyramid", "no person has both a known sex and an age band")
     bands = sorted(frame["age_band"].unique().to_list(), reverse=True)
+    names = {band: age_band_label(band, lang) for band in bands}
     high = float(frame["persons"].max() or 1)
     frame = frame.with_columns(label_x=pl.col("persons").fill_null(0))
     y = alt.Y("age_band:N", sort=bands, title=None, axis=None)
-    half = (WIDTH - 60) // 2
+    half = (WIDTH - 70) // 2
 
     def side(sex: str, title: str, colour: str, reverse: bool) -> alt.LayerChart:
         rows = frame.filter(pl.col("sex") == sex)
@@ -660,35 +786,130 @@ def pyramid_chart(
                      y=y, text="marker:N"),
         ).properties(width=half, height=22 * len(bands))
 
-    middle = alt.Chart(pl.DataFrame({"age_band": bands})).mark_text(fontSize=11).encode(
-        y=y, text="age_band:N"
-    ).properties(width=44, height=22 * len(bands))
+    middle = alt.Chart(
+        pl.DataFrame({"age_band": bands, "name": [names[b] for b in bands]})
+    ).mark_text(fontSize=11).encode(y=y, text="name:N").properties(
+        width=64, height=22 * len(bands)
+    )
     body = alt.hconcat(
         side("M", text("chart.men", lang), "#6a9a7f", True),
         middle,
         side("F", text("chart.women", lang), BASE, False),
         spacing=2,
     )
-    women = int(frame.filter(pl.col("sex") == "F")["persons"].sum())
-    men = int(frame.filter(pl.col("sex") == "M")["persons"].sum())
-    title = text("chart.pyramid.title", lang)
-    subtitle = text("chart.pyramid.subtitle", lang)
-    alt_text = text(
-        "chart.pyramid.alt", lang, women=number(women, lang), men=number(men, lang),
-        youngest=bands[-1], oldest=bands[0],
+    women, women_text = _published_sum(frame.filter(pl.col("sex") == "F"), lang)
+    men, men_text = _published_sum(frame.filter(pl.col("sex") == "M"), lang)
+    per_band = (
+        frame.group_by("age_band")
+        .agg(pl.col("persons").sum(), pl.col("suppressed").any())
+        .sort("age_band")
+    )
+    unknown_sex = table.filter(pl.col("sex").is_null())
+    unknown_age = table.filter(pl.col("sex").is_not_null() & pl.col("age_band").is_null())
+    notes = [
+        _unknown_note(unknown_sex, "sex", lang),
+        _unknown_note(unknown_age, "age", lang),
+    ]
+    figures: dict[str, int | str] = {
+        "women": women, "men": men, "unknown_sex": int(unknown_sex["persons"].sum()),
+        "unknown_age": int(unknown_age["persons"].sum()),
+    }  # fmt: skip
+    below, top = per_band.tail(2).rows() if per_band.height > 1 else (None, None)
+    if top and below and not (top[2] or below[2]) and top[1] > below[1]:
+        notes.append(text(
+            "chart.pyramid.top_band", lang, top=names[top[0]], n=number(top[1], lang),
+            below=names[below[0]], m=number(below[1], lang),
+        ))  # fmt: skip
+        figures |= {"top_band": top[1], "band_below": below[1]}
+    group = None if per_band["suppressed"].any() else _most_exposed_ages(per_band, lang)
+    title = (
+        text("chart.pyramid.title_ages", lang, ages=group) if group
+        else text("chart.pyramid.title", lang)
     )  # fmt: skip
-    return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
-                  source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
+    subtitle = text("chart.pyramid.subtitle", lang)
+    notes = [n for n in notes if n]
+    alt_text = " ".join([
+        text("chart.pyramid.alt", lang, women=women_text, men=men_text,
+             youngest=names[bands[-1]], oldest=names[bands[0]]),
+        *(f"{n}." for n in notes),
+    ])  # fmt: skip
+    chart = finish(
+        body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang, source=source,
+        fictional=fictional, notes=[*notes, *footnotes([table], lang=lang, k=k)],
+    )  # fmt: skip
+    return declare(chart, **figures)
+
+
+def age_band_label(band: str, lang: Lang) -> str:
+    """« 0-4 ans », « 90 ans et plus » for the safe table's "00-04", "90+"."""
+    if band.endswith("+"):
+        return text("chart.pyramid.band_top", lang, low=int(band[:-1]))
+    low, high = band.split("-")
+    return text("chart.pyramid.band", lang, low=int(low), high=int(high))
+
+
+def _published_sum(rows: pl.DataFrame, lang: Lang) -> tuple[int, str]:
+    """The sum of the published counts of ``rows``, and how to write it: « au moins 120 » when
+    some of them are hidden."""
+    total = int(rows["persons"].sum())
+    written = number(total, lang)
+    if rows["suppressed"].any():
+        written = text("chart.pyramid.at_least", lang, n=written)
+    return total, written
+
+
+def _unknown_note(rows: pl.DataFrame, unknown: str, lang: Lang) -> str | None:
+    """The note on persons the pyramid cannot draw (``unknown`` "sex" or "age"), from published
+    cells."""
+    if rows.height == 0:
+        return None
+    if rows["suppressed"].all():
+        return text(f"chart.pyramid.unknown_{unknown}_hidden", lang)
+    total, written = _published_sum(rows, lang)
+    return plural(f"chart.pyramid.unknown_{unknown}", total, lang, n=written) if total else None
+
+
+#: Age groups the title may name (start, end or None for the open top group): 20 years each.
+_GROUP_YEARS = 20
+_AGE_GROUPS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, None))
+
+
+def _most_exposed_ages(per_band: pl.DataFrame, lang: Lang) -> str | None:
+    """« 60-79 ans »: the 20-year age group with the most persons per 5-year band, if it has at
+    least a fifth more than the average band; None otherwise."""
+    low = pl.col("age_band").str.extract(r"^(\d+)").cast(pl.Int32)
+    group = (low // _GROUP_YEARS * _GROUP_YEARS).clip(upper_bound=_AGE_GROUPS[-1][0])
+    means = (
+        per_band.group_by(group.alias("group"))
+        .agg(pl.col("persons").mean())
+        .sort(["persons", "group"], descending=[True, False])
+    )
+    if means.height < 2 or means["persons"][0] < 1.2 * per_band["persons"].mean():
+        return None
+    start = means["group"][0]
+    end = dict(_AGE_GROUPS)[start]
+    if end is None:
+        return text("chart.pyramid.band_top", lang, low=start)
+    if start == 0:
+        return text("chart.pyramid.group_under", lang, high=end)
+    return text("chart.pyramid.band", lang, low=start, high=end - 1)
 
 
 def distance_chart(
     data: Frame, *, lang: Lang = "fr", k: int = 11, source: str | None = None,
     fictional: bool = False,
 ) -> alt.VConcatChart:
-    """Distribution of the distance from home (commune) to lab, in the table's band order."""
+    """Persons by distance from home (commune) to the lab of their latest sample, in the table's
+    band order; the title says how many in 10 live within the nearest band(s) that hold half."""
     frame = collect(data, "distance", ["band", "persons"])
-    frame = with_suppression(frame, "persons", keys=("band",), lang=lang, k=k).with_columns(
-        _labels("band", {"unknown": text("chart.unknown", lang)}).alias("band"),
+    frame = with_suppression(frame, "persons", keys=("band",), lang=lang, k=k)
+    located = frame.filter(pl.col("band") != "unknown")
+    frame = frame.with_columns(
+        pl.col("band").replace_strict(
+            {"unknown": text("chart.unknown", lang)},
+            default=pl.col("band").str.replace(r"^(\d+)\+ km$", text("chart.distance.beyond",
+                                                                     lang, km="${1}")),
+        ),
         label=pl.coalesce(pl.col("marker"), number_expr(pl.col("persons"), lang)),
         label_y=pl.col("persons").fill_null(0),
     )
@@ -703,15 +924,34 @@ def distance_chart(
         color=alt.condition("datum.suppressed", alt.value(MUTED), alt.value("#222222")),
     )
     body = alt.layer(bars, labels).properties(width=WIDTH, height=HEIGHT - 60)
-    top = frame.sort("persons", descending=True, nulls_last=True).head(1)
-    title = text("chart.distance.title", lang)
-    subtitle = text("chart.distance.subtitle", lang)
-    alt_text = text(
-        "chart.distance.alt", lang, n=len(order), first=order[0], last=order[-1],
-        top=top["band"][0],
+    within = _within(located)
+    title = (
+        text("chart.distance.title_within", lang, n=within[0], km=within[1]) if within
+        else text("chart.distance.title", lang)
     )  # fmt: skip
+    subtitle = text("chart.distance.subtitle", lang)
+    bands = text("chart.distance.separator", lang).join(
+        text("chart.distance.band", lang, band=band,
+             n=number(n, lang) if n is not None else text("chart.distance.hidden", lang))
+        for band, n in zip(frame["band"], frame["persons"], strict=True)
+    )  # fmt: skip
+    alt_text = text("chart.distance.alt", lang, bands=bands)
     return finish(body, title=title, subtitle=subtitle, alt_text=alt_text, lang=lang,
                   source=source, fictional=fictional, notes=footnotes([frame], lang=lang, k=k))
+
+
+def _within(located: pl.DataFrame) -> tuple[int, int] | None:
+    """(n, km): n persons in 10 (rounded, at most 9) live within km of their lab, km the upper
+    bound of the first bands that hold half of the persons located; None when a count is hidden."""
+    if located.height == 0 or located["suppressed"].any() or not located["persons"].sum():
+        return None
+    shares = located.with_columns(
+        share=pl.col("persons").cum_sum() / pl.col("persons").sum(),
+        km=pl.col("band").str.extract(r"^\d+-(\d+) km$").cast(pl.Int64),
+    ).filter(pl.col("km").is_not_null() & (pl.col("share") >= 0.5))
+    if shares.height == 0:
+        return None
+    return min(9, round(shares["share"][0] * 10)), shares["km"][0]
 
 
 def overlap_chart(

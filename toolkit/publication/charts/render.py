@@ -3,10 +3,20 @@
 Exports go through vl-convert, which bundles Vega and renders in-process: no browser, no CDN.
 The locale used is the one the chart carries in ``config.locale`` (French unless the chart was
 built with ``lang="en"``), so SVG, PNG and the embeddable Vega-Lite JSON agree.
+
+One font is shipped with the package (Inter, SIL Open Font License, in ``fonts/``) and used
+everywhere, so that text is measured and drawn with the same glyphs: vl-convert registers it for
+the SVG and PNG exports; every exported SVG carries it, cut down to the characters it writes, as
+an ``@font-face`` (a reader needs no font installed); and the notebook renderer hands it to the
+browser the same way and waits for it before Vega lays the chart out.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -16,14 +26,30 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 from altair.utils._importers import vl_version_for_vl_convert
+from fontTools import subset
+from fontTools.ttLib import TTFont
 
-from toolkit.publication.charts.theme import LOCALES
+from toolkit.publication.charts.theme import FONT_FAMILY, LOCALES
 from toolkit.shared.errors import InputError, ToolkitError
 from toolkit.shared.vocabulary import Lang
 
 #: What :func:`save_chart` writes by default, and the file suffix of each.
 SUFFIXES: dict[str, str] = {"svg": ".svg", "png": ".png", "json": ".vl.json", "md": ".md"}
 DEFAULT_FORMATS: tuple[str, ...] = ("svg", "png", "json", "md")
+
+#: The shipped font (Inter, SIL OFL 1.1: ``fonts/OFL.txt``), a file per CSS weight the theme uses.
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT_FILES: dict[int, Path] = {
+    400: FONT_DIR / "Inter-Regular.otf",
+    700: FONT_DIR / "Inter-Bold.otf",
+}
+
+# Once, before any render: vl-convert measures and draws text with the fonts it knows.
+vlc.register_font_directory(str(FONT_DIR))
+
+#: Characters a chart may draw that its spec does not hold: the ellipsis of a truncated label,
+#: d3's minus sign, and the figures and separators of formatted numbers.
+DRAWN_EXTRA = "\u2026\u2212\u00a0\u202f0123456789,.%-+ "
 
 
 #: Name of the offline renderer registered with Altair by :func:`enable_offline_rendering`.
@@ -42,12 +68,81 @@ def isolate_scripts(html: str) -> str:
     return _SCRIPT.sub(lambda m: f"{m[1]}(function () {{{m[2]}}})();{m[3]}", html)
 
 
+@functools.cache
+def _font_bytes(weight: int) -> bytes:
+    return FONT_FILES[weight].read_bytes()
+
+
+def _subset_font(weight: int, characters: str) -> bytes:
+    """The shipped font of this weight with only the glyphs of ``characters`` (byte-stable)."""
+    font = TTFont(io.BytesIO(_font_bytes(weight)), recalcTimestamp=False)
+    subsetter = subset.Subsetter(subset.Options(hinting=False, notdef_outline=True))
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def font_face_css(characters: str) -> str:
+    """``@font-face`` rules carrying the shipped font, cut down to ``characters``, as data URLs.
+
+    The subset keeps the font's name table (its copyright and licence), as the OFL asks.
+    """
+    wanted = "".join(sorted(set(characters)))
+    return "".join(
+        f'@font-face{{font-family:"{FONT_FAMILY}";font-weight:{weight};font-style:normal;'
+        "src:url(data:font/otf;base64,"
+        f'{base64.b64encode(_subset_font(weight, wanted)).decode("ascii")}) format("opentype")}}'
+        for weight in FONT_FILES
+    )
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.DOTALL)
+
+
+def embed_font(svg: str) -> str:
+    """The SVG with the shipped font inside it, cut down to the characters its texts write.
+
+    A reader's browser or editor then draws the labels with the glyphs they were measured with,
+    whatever fonts the machine has: nothing is clipped for want of a font.
+    """
+    drawn = "".join(html.unescape(re.sub(r"<[^>]+>", "", t)) for t in _SVG_TEXT.findall(svg))
+    if not drawn:
+        return svg
+    style = f"<defs><style>{font_face_css(drawn)}</style></defs>"
+    return _SVG_OPEN.sub(lambda m: m.group(0) + style, svg, count=1)
+
+
+_EMBED_CALL = re.compile(r"vegaEmbed\((.*?)\)\.catch\(console\.error\);")
+
+
+def with_shipped_font(chart_html: str, spec: dict[str, Any]) -> str:
+    """A chart's inline HTML given the shipped font, and drawn once the browser has loaded it.
+
+    Vega measures labels when it lays the chart out: measured with a fallback font and drawn
+    with the shipped one, a label would overflow its box.
+    """
+    characters = json.dumps(spec, ensure_ascii=False) + DRAWN_EXTRA
+    style = f"<style>{font_face_css(characters)}</style>"
+    loads = ", ".join(
+        f"document.fonts.load('{weight} 12px \"{FONT_FAMILY}\"')" for weight in FONT_FILES
+    )
+    chart_html = chart_html.replace("</head>", style + "</head>", 1)
+    return _EMBED_CALL.sub(
+        lambda m: f"Promise.all([{loads}]).then(() => vegaEmbed({m[1]})).catch(console.error);",
+        chart_html,
+    )
+
+
 def enable_offline_rendering(lang: Lang = "fr") -> None:
     """Show charts in Jupyter with Vega's JavaScript inlined: works with no network at all.
 
     Altair's default renderer loads Vega from a CDN and JupyterLab's built-in one ignores
     Vega-Lite 6; the "inline" HTML template embeds the bundle shipped with vl-convert. Each
-    chart's scripts are isolated so that any number of charts draw in one notebook.
+    chart's scripts are isolated so that any number of charts draw in one notebook, and each
+    chart carries the shipped font (:func:`with_shipped_font`).
     """
     alt.renderers.enable(
         "html",
@@ -56,6 +151,8 @@ def enable_offline_rendering(lang: Lang = "fr") -> None:
             "formatLocale": LOCALES[lang]["number"],
             "timeFormatLocale": LOCALES[lang]["time"],
             "actions": False,
+            # SVG rather than canvas: sharp at any zoom, and its texts can be checked (and read).
+            "renderer": "svg",
         },
     )
     inline = alt.renderers.get()
@@ -63,7 +160,7 @@ def enable_offline_rendering(lang: Lang = "fr") -> None:
     def render(spec: dict[str, Any], **metadata: Any) -> Any:
         output = inline(spec, **metadata)
         bundle = output[0] if isinstance(output, tuple) else output
-        bundle["text/html"] = isolate_scripts(bundle["text/html"])
+        bundle["text/html"] = isolate_scripts(with_shipped_font(bundle["text/html"], spec))
         return output
 
     alt.renderers.register(RENDERER, render)
@@ -91,10 +188,13 @@ def _locales(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
-    """The chart as an SVG document, rendered offline with its own locale, byte-stable."""
+    """The chart as an SVG document, rendered offline with its own locale, byte-stable.
+
+    It carries the subset of the shipped font its texts need (:func:`embed_font`).
+    """
     spec = _spec(chart)
     svg = vlc.vegalite_to_svg(spec, vl_version=vl_version_for_vl_convert(), **_locales(spec))
-    return stable_svg(svg)
+    return embed_font(stable_svg(svg))
 
 
 def stable_svg(svg: str) -> str:

@@ -12,7 +12,6 @@ renderers.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import altair as alt
@@ -22,10 +21,14 @@ from toolkit.shared.case import default_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import LOCALES
 from toolkit.shared.text import LANGUAGES, text
+from toolkit.shared.typography import french_spacing
 from toolkit.shared.vocabulary import Lang
 
-#: Readable sans-serif stack; unquoted names only (a name starting with a digit breaks it).
-FONT = "Helvetica Neue, Arial, Liberation Sans, DejaVu Sans, sans-serif"
+#: The font shipped in ``charts/fonts`` (Inter, SIL Open Font License), used for every text.
+FONT_FAMILY = "Inter"
+#: The shipped font first, then a generic fallback (only a ``.vl.json`` embedded elsewhere, on a
+#: page that does not load Inter, ever falls back). Unquoted names only.
+FONT = f"{FONT_FAMILY}, sans-serif"
 
 INK = "#222222"
 MUTED = "#666666"
@@ -166,11 +169,6 @@ def footnotes(frames: list[pl.DataFrame], *, lang: Lang, k: int) -> list[str]:
     return notes
 
 
-def french_spacing(line: str) -> str:
-    """French typography: a no-break space before ":", ";", "?" and "!" (no orphaned colon)."""
-    return re.sub(r" ([:;?!])", "\u00a0\\1", line)
-
-
 def finish(
     chart: alt.TopLevelMixin,
     *,
@@ -188,14 +186,16 @@ def finish(
     ``fictional`` (a chart of a synthetic file) adds « Données fictives » above the source line
     and at the head of the alt text.
     """
+    source = source or default_case().source_line(lang)
+    footer_lines = [source, *(notes or [])]
     if lang == "fr":
-        title = french_spacing(title)
+        # The case's source line and the titles may come from the user: French spacing for all.
+        title, source = french_spacing(title), french_spacing(source)
         subtitle = (
             french_spacing(subtitle) if isinstance(subtitle, str)
             else [french_spacing(line) for line in subtitle]
         )
-    source = source or default_case().source_line(lang)
-    footer_lines = [source, *(notes or [])]
+        footer_lines = [french_spacing(line) for line in footer_lines]
     # The alt text travels alone (a .md beside the image, a CMS field): it says its source too.
     alt_text = text("chart.alt_source", lang, alt=alt_text, source=source.rstrip("."))
     parts: list[alt.TopLevelMixin] = [chart]

@@ -14,7 +14,7 @@ import polars as pl
 
 from toolkit.raw import health
 from toolkit.raw.synth.sampling import draw
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import COMMENT_MENTIONS
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,8 @@ COMMENT_FILL = (0.28, 0.07)
 
 def phrase_tags() -> np.ndarray:
     """Phrase x mention table of the bank's tags, plus a last all-false row for "no comment"."""
-    return np.array([[k in ph.tags for k in HEALTH_MENTIONS] for ph in PHRASES]
-                    + [[False] * len(HEALTH_MENTIONS)])
+    return np.array([[k in ph.tags for k in COMMENT_MENTIONS] for ph in PHRASES]
+                    + [[False] * len(COMMENT_MENTIONS)])
 
 
 def phrase_flags(words: bool) -> np.ndarray:

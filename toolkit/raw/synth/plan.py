@@ -34,7 +34,7 @@ from toolkit.raw.synth.value_lists import (
     STREET_TYPES,
 )
 from toolkit.shared.errors import ToolkitError
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import COMMENT_MENTIONS
 
 
 @dataclass
@@ -132,8 +132,8 @@ def make_plan(rows: int, seed: int, mode: str = "published") -> Plan:
     # Ages follow the first row's comment: babies, children, pregnant women, everyone else.
     # (Index -1, no comment, picks the last row of the tag table: no mention.)
     tags = phrase_tags()
-    kind = {m: tags[:, HEALTH_MENTIONS.index(m)][c1[:persons]]
-            | tags[:, HEALTH_MENTIONS.index(m)][c2[:persons]]
+    kind = {m: tags[:, COMMENT_MENTIONS.index(m)][c1[:persons]]
+            | tags[:, COMMENT_MENTIONS.index(m)][c2[:persons]]
             for m in ("child", "baby", "pregnancy")}
     age = draw(rng, AGE_WEIGHTS, persons)
     age = np.where(kind["child"], rng.integers(1, 15, persons), age)

@@ -26,7 +26,7 @@ from toolkit.raw.synth.dates import iso
 from toolkit.raw.synth.labs import LABS, lab_codes
 from toolkit.raw.synth.phrases import phrase_flags, phrase_tags
 from toolkit.raw.synth.plan import Plan
-from toolkit.shared.vocabulary import HEALTH_MENTIONS
+from toolkit.shared.vocabulary import COMMENT_MENTIONS
 
 GENERATOR_VERSION = "1.0"
 
@@ -163,7 +163,7 @@ def build_truth(plan: Plan, seed: int, encoding: str, delimiter: str, chunk_rows
             "rows_by_year": {str(y): int(n) for y, n in zip(*np.unique(years, return_counts=True),
                                                             strict=True)},
         },
-        "mentions": {k: rows_with(tags[:, i]) for i, k in enumerate(HEALTH_MENTIONS)},
+        "mentions": {k: rows_with(tags[:, i]) for i, k in enumerate(COMMENT_MENTIONS)},
         "words": {
             **{w: rows_with(words[:, i]) for i, w in enumerate(WORD_PATTERNS)},
             "definition": "rows where either comment column, lower-cased with accents removed, "

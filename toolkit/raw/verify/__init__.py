@@ -13,7 +13,8 @@ frame, collected in one pass (a few seconds for the 491,840-row leak).
 * ``counts``: every count as a Polars aggregation, and how they are collected (one streaming
   query up to ``SMALL_ROWS`` rows, else small queries on a temporary Parquet copy);
 * ``report``: :class:`VerifyReport`, the counts arranged into sections, metrics and indicators;
-* ``text``: :func:`report_text`, the report in French for people.
+* ``text``: :func:`report_text`, the report in French for people;
+* ``weighing``: :func:`conclusion`, the verdict on authenticity in a few plain sentences.
 
 ``SMALL_ROWS`` is re-exported here for reading; it is read at run time from ``counts``, so that
 is the module to patch.
@@ -31,6 +32,7 @@ from toolkit.raw.verify.counts import SMALL_ROWS, collect_counts
 from toolkit.raw.verify.derived_columns import derive_columns
 from toolkit.raw.verify.report import VerifyReport, build_report
 from toolkit.raw.verify.text import fabrication_table, report_text
+from toolkit.raw.verify.weighing import conclusion
 
 
 def verify(
@@ -62,4 +64,5 @@ def verify(
     return report
 
 
-__all__ = ["SMALL_ROWS", "VerifyReport", "fabrication_table", "report_text", "verify"]
+__all__ = ["SMALL_ROWS", "VerifyReport", "conclusion", "fabrication_table", "report_text",
+           "verify"]

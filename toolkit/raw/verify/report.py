@@ -2,7 +2,8 @@
 
 ``VerifyReport.sections`` holds one section per data category found in the leak (cells filled,
 valid, invalid and why), plus persons, labs and columns; ``.metrics`` the flat figures that the
-published claims are checked against (``toolkit.raw.claims``); ``.indicators`` the authenticity
+published claims are checked against (``toolkit.raw.claims``, which adds the shares of residents
+in the case's départements); ``.indicators`` the authenticity
 indicators, each a percentage with a plain-words reading in French and English (a random
 15-digit number has a valid NIR key once in 97; a made-up file uses reserved phone blocks and
 email domains...); ``sections["fabrication"]`` the signs of fabrication and their verdict
@@ -20,11 +21,6 @@ from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.counts import Counts
 from toolkit.raw.verify.derived_columns import Roles
 from toolkit.shared.formatting import decimal
-
-#: The six départements of the 2021 leak, whose shares of residents are published claims
-#: (``docs/published-facts.md``); their names are in the reference gazetteer
-#: (``toolkit.shared.reference.departement_name``).
-LEAK_DEPARTEMENTS = ("22", "27", "35", "41", "45", "56")
 
 #: The categories the later stages read (persons, sex, age, period, residence, labs, health
 #: mentions): the report names those no column of the leak holds (``gaps.columns_not_found``).
@@ -142,10 +138,9 @@ def build_report(schema: Schema, role: Roles, counts: Counts) -> VerifyReport:
             )
         by_dept = counts.distributions["by_departement"]
         section["by_departement"] = by_dept
+        # The shares of residents by département are measured against the case's départements
+        # (``toolkit.raw.claims.residence_shares``): the file's own counts do not know them.
         s["postcode"] = section
-        for code in LEAK_DEPARTEMENTS:
-            m[f"residence_{code}_pct"] = _pct(by_dept.get(code, 0), well)
-        m["residence_six_pct"] = _pct(sum(by_dept.get(c, 0) for c in LEAK_DEPARTEMENTS), well)
     if role["phones"]:
         per_column = {
             col: {name: t[f"phones.{col}.{name}"] for name in (*french.PHONE_CLASSES, "fiction")}

@@ -121,7 +121,7 @@ def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str
         for row in claims.iter_rows(named=True):
             shown = format_value(row["metric"], row["measured"])
             out.append(
-                f"  {VERDICT_LABELS_FR[row['verdict']]:<12} {row['claim']} "
+                f"  {VERDICT_LABELS_FR[row['verdict']]:<14} {row['claim']} "
                 f"({row['source']}) ; mesuré : {shown}"
             )
     return "\n".join(out)
