@@ -186,7 +186,7 @@ def test_the_structure_is_described_but_not_weighed():
     totals = {"rows": 1200, "persons.identified": 900, "persons.unidentified": 100}
     found = {c["id"]: c for c in authenticity.context(distributions, totals)}
     assert found["repeat_visits"]["values"] == {"rows_per_person": 1.2}
-    assert found["repeat_visits"]["fr"].startswith("Lignes par personne : 1,20.")
+    assert found["repeat_visits"]["fr"].startswith("Lignes par personne\u00a0: 1,20.")
     assert found["lab_windows"]["values"] == {"labs": 2, "own_window": 1}
     assert found["lab_windows"]["fr"].startswith("1\u00a0laboratoire sur 2 a une période propre")
     assert found["age_by_lab"]["values"] == {"labs": 2, "lowest": 29, "highest": 30}

@@ -1344,7 +1344,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "note.file_heading": {"fr": "**Le fichier.**"},
     "note.file": {
         "fr": (
-            "Ces chiffres proviennent d'un fichier ayant fuité de {rows} lignes, qui décrit "
+            "Ces chiffres proviennent d'un fichier divulgué de {rows} lignes, qui décrit "
             "{persons} personnes distinctes, patientes de {labs} laboratoires de biologie "
             "médicale, prélevées entre {first_month} et {last_month}."
         ),
