@@ -73,6 +73,9 @@ def _font_bytes(weight: int) -> bytes:
     return FONT_FILES[weight].read_bytes()
 
 
+# Subsetting runs in Python (fontTools, about a second a call): the explorer and the bundle
+# redraw charts whose texts use the same characters, so the subsets are kept.
+@functools.lru_cache(maxsize=128)
 def _subset_font(weight: int, characters: str) -> bytes:
     """The shipped font of this weight with only the glyphs of ``characters`` (byte-stable)."""
     font = TTFont(io.BytesIO(_font_bytes(weight)), recalcTimestamp=False)
