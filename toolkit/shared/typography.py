@@ -54,6 +54,17 @@ def french_spacing(line: str) -> str:
     return line.replace("« ", "«" + NO_BREAK).replace(" »", NO_BREAK + "»")
 
 
+#: Each pattern, and what its match says is wrong (``{}``: the mark it matched).
+_CHECKS = (
+    (_PLAIN_BEFORE, "plain space before {!r}"),
+    (_GLUED, "no space before {!r}"),
+    (_OPEN_PLAIN, "plain space after '«'"),
+    (_OPEN_GLUED, "no space after '«'"),
+    (_CLOSE_GLUED, "no space before '»'"),
+    (_BEFORE_COMMA, "space before {!r}"),
+)
+
+
 def french_typography_problems(text: str) -> list[str]:
     r"""What breaks French typography in ``text``, one sentence per problem (empty: none).
 
@@ -69,28 +80,8 @@ def french_typography_problems(text: str) -> list[str]:
     >>> french_typography_problems("À 12:30, voir https://example.org ou {share:.0%}.")
     []
     """
-    problems = [
-        f"plain space before {m[1]!r} in {_excerpt(text, m.start(), m.end())}"
-        for m in _PLAIN_BEFORE.finditer(text)
+    return [
+        f"{problem.format(m[1] if m.re.groups else '')} in {_excerpt(text, m.start(), m.end())}"
+        for pattern, problem in _CHECKS
+        for m in pattern.finditer(text)
     ]
-    problems += [
-        f"no space before {m[1]!r} in {_excerpt(text, m.start(), m.end())}"
-        for m in _GLUED.finditer(text)
-    ]
-    problems += [
-        f"plain space after '«' in {_excerpt(text, m.start(), m.end())}"
-        for m in _OPEN_PLAIN.finditer(text)
-    ]
-    problems += [
-        f"no space after '«' in {_excerpt(text, m.start(), m.end())}"
-        for m in _OPEN_GLUED.finditer(text)
-    ]
-    problems += [
-        f"no space before '»' in {_excerpt(text, m.start(), m.end())}"
-        for m in _CLOSE_GLUED.finditer(text)
-    ]
-    problems += [
-        f"space before {m[1]!r} in {_excerpt(text, m.start(), m.end())}"
-        for m in _BEFORE_COMMA.finditer(text)
-    ]
-    return problems
