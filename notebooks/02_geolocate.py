@@ -48,7 +48,7 @@ tables.labs_summary(labs)
 tables.resolution_summary(exposure.resolution_rates(safe))
 
 # %% [markdown]
-# ## Par département : personnes exposées pour 100 000 habitants
+# ## Par département : part des habitants exposés
 #
 # Les cercles sont les laboratoires, dimensionnés selon le nombre de personnes exposées. Sans
 # registre des laboratoires (ou si aucun laboratoire du fichier n'y figure), la carte montre les

@@ -105,7 +105,7 @@ def departements(**extra: list) -> pl.DataFrame:
     return pl.DataFrame(
         {"departement": ["56", "45"], "departement_name": ["Morbihan", "Loiret"],
          "persons": [177_000, 108_000], "population": [750_000, 680_000],
-         "per_100k": [23_600.0, 15_882.4], **extra},
+         "population_share": [0.236, 0.158824], **extra},
         schema_overrides={"persons": pl.Int64},
     )
 
@@ -113,7 +113,8 @@ def departements(**extra: list) -> pl.DataFrame:
 def communes() -> pl.DataFrame:
     return pl.DataFrame(
         {"insee": ["56001", "45001"], "commune_name": ["A", "B"], "departement": ["56", "45"],
-         "persons": [1_500, 800], "population": [10_000, 8_000], "per_100k": [15_000.0, 10_000.0]}
+         "persons": [1_500, 800], "population": [10_000, 8_000],
+         "population_share": [0.15, 0.10]}
     )
 
 
@@ -640,7 +641,7 @@ def test_share_classes_set_the_most_affected_apart_and_keep_small_shares_coloure
 
 
 def test_the_title_states_the_largest_share_as_one_resident_in_n() -> None:
-    frame = departements(per_100k=[14_300.0, 33_400.0])
+    frame = departements(population_share=[0.143, 0.334])
     drawn = texts(charts.to_svg(charts.departement_map(frame, shapes=squares())))
     assert "Dans le Loiret, un habitant sur trois est exposé à la fuite" in drawn
 
@@ -659,7 +660,8 @@ def test_a_hidden_departement_cannot_top_the_title_once_the_total_bounds_it() ->
 
 def test_a_departement_outside_the_frame_is_named_in_the_note() -> None:
     frame = pl.concat([departements(), departements().head(1).with_columns(
-        departement=pl.lit("85"), persons=pl.lit(2_000, pl.Int64), per_100k=pl.lit(290.0))])
+        departement=pl.lit("85"), persons=pl.lit(2_000, pl.Int64),
+        population_share=pl.lit(0.0029))])
     drawn = texts(charts.to_svg(charts.departement_map(
         frame, shapes=three_squares(), departements=["56", "45"])))
     assert f"Hors carte{NBSP}: Vendée (0,3{NBSP}%)" in drawn
@@ -667,7 +669,8 @@ def test_a_departement_outside_the_frame_is_named_in_the_note() -> None:
 
 def test_a_hidden_departement_outside_the_frame_is_named_in_the_note() -> None:
     frame = pl.concat([departements(), departements().head(1).with_columns(
-        departement=pl.lit("85"), persons=pl.lit(None, pl.Int64), per_100k=pl.lit(None, pl.Float64),
+        departement=pl.lit("85"), persons=pl.lit(None, pl.Int64),
+        population_share=pl.lit(None, pl.Float64),
     )]).with_columns(persons_suppressed=pl.col("persons").is_null())
     drawn = texts(charts.to_svg(charts.departement_map(
         frame, shapes=three_squares(), departements=["56", "45"])))
@@ -788,7 +791,7 @@ def test_real_maps_of_the_six_departements_render_offline() -> None:
     by_town = towns.select(
         "insee", "departement", "population",
         persons=(pl.col("population") // 20).cast(pl.Int64),
-    ).with_columns(per_100k=pl.col("persons") / pl.col("population") * 100_000)
+    ).with_columns(population_share=pl.col("persons") / pl.col("population"))
     by_departement = departements().with_columns(pl.Series("departement", ["56", "45"]))
     commune_svg = charts.to_svg(charts.commune_map(by_town))
     departement_svg = charts.to_svg(charts.departement_map(by_departement))

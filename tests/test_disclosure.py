@@ -448,8 +448,8 @@ def test_dp_error_matches_the_stated_mean_and_95_percent_bound():
 def test_dp_error_texts_are_in_plain_words():
     assert disclosure.dp_error_text(1.0, lang="fr") == (
         "Chaque effectif a reçu un bruit aléatoire (confidentialité différentielle, "
-        "epsilon = 1) : il s'écarte du vrai chiffre de 0,9 personne en moyenne, "
-        "et de plus de 3 personnes dans moins de 5 % des cas."
+        "epsilon = 1)\u00a0: il s'écarte du vrai chiffre de 0,9 personne en moyenne, "
+        "et de plus de 3 personnes dans moins de 5\u202f% des cas."
     )
     assert "off by 10.0 people on average" in disclosure.dp_error_text(0.1, lang="en")
 

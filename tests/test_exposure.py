@@ -89,7 +89,7 @@ def test_persons_by_departement_use_the_latest_residence_and_population():
         ("56", "Morbihan", 1),
         (None, None, 1),
     ]
-    assert table["per_100k"][1] == pytest.approx(100_000 / 760_000)
+    assert table["population_share"][1] == pytest.approx(1 / 760_000)
 
 
 def test_persons_by_commune_count_each_person_once_at_their_latest_commune():

@@ -147,7 +147,7 @@ def test_the_explorer_says_in_one_sentence_why_a_chart_is_missing(messy):
     explorer = widgets.ExposureExplorer(workflows.safe_table_of(messy["no_date_column"], KEY))
     assert "timeline" not in explorer.charts and "labs" not in explorer.charts
     assert explorer.views["timeline"].value == (
-        "<p><i>Pas de graphique pour cette sélection : le fichier ne donne aucune date de "
+        "<p><i>Pas de graphique pour cette sélection\u00a0: le fichier ne donne aucune date de "
         "prélèvement exploitable.</i></p>"
     )
     assert explorer.views["categories"].value.startswith("<svg")
@@ -169,9 +169,9 @@ def test_the_verification_report_counts_rows_without_a_lab_a_date_a_sex_or_a_res
     missing = _report(messy["no_lab_column"]).sections["gaps"]
     assert missing["columns_not_found"] == ["lab"] and "rows_without_lab" not in missing
     text = verify.report_text(_report(messy["blank_lab_few"]))
-    assert "Valeurs manquantes ou illisibles\n  lignes sans laboratoire : 7" in text
+    assert "Valeurs manquantes ou illisibles\n  lignes sans laboratoire\u00a0: 7" in text
     text = verify.report_text(_report(messy["no_date_column"]))
-    assert "  colonnes introuvables : Date de prélèvement" in text
+    assert "  colonnes introuvables\u00a0: Date de prélèvement" in text
 
 
 def test_a_clean_file_reports_no_gap_but_its_blank_sexes(messy):
@@ -207,7 +207,7 @@ def test_the_note_gives_the_persons_without_a_lab_never_below_k(messy, registry,
                      few)  # fmt: skip
     many = _note(_many_blank(messy["blank_lab_few"], tmp_path, (LAB,), 150), registry,
                  tmp_path / "many")  # fmt: skip
-    shown = re.search(r"reconnaissable : elles concernent ([\d\u00a0]+) personnes", many)
+    shown = re.search(r"reconnaissable\u00a0: elles concernent ([\d\u00a0]+) personnes", many)
     assert shown and int(shown.group(1).replace("\u00a0", "")) >= K
     none = _note(messy["blank_lab_all"], registry, tmp_path / "none")
     assert "Aucune ligne du fichier n'indique de laboratoire reconnaissable." in none
@@ -217,7 +217,7 @@ def test_the_note_gives_the_persons_without_a_lab_never_below_k(messy, registry,
 def test_the_note_gives_the_persons_without_a_usable_date(messy, registry, tmp_path):
     many = _note(_many_blank(messy["blank_lab_few"], tmp_path, SAMPLE_DATES, 150),
                  registry, tmp_path / "many")  # fmt: skip
-    shown = re.search(r"est illisible : elles concernent ([\d\u00a0]+) personnes", many)
+    shown = re.search(r"est illisible\u00a0: elles concernent ([\d\u00a0]+) personnes", many)
     assert shown and int(shown.group(1).replace("\u00a0", "")) >= K
     none = _note(messy["dates_garbage"], registry, tmp_path / "none")
     assert "Aucune ligne du fichier n'a de date de prélèvement exploitable" in none

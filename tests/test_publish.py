@@ -236,7 +236,7 @@ def test_small_counts_were_actually_suppressed_somewhere(bundle):
 def test_csv_files_have_french_headers_and_no_internal_column(bundle):
     header = (bundle / "03_departements.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header == (
-        "Code du département;Département;Population;Personnes pour 100 000 habitants;"
+        "Code du département;Département;Population;Part de la population (%);"
         "Personnes;Secret statistique"
     )
     for path in bundle.glob("*.csv"):

@@ -187,21 +187,21 @@ def test_every_share_and_rate_gives_back_the_published_count_not_the_true_one(
             if row.get("share") is not None and row.get("persons") is not None:
                 assert row["share"] * persons == pytest.approx(row["persons"], abs=1e-6)
                 checked += 1
-            if row.get("per_100k") is not None and row.get("persons") is not None:
-                implied = row["per_100k"] * population[row["departement"]] / 100_000
+            if row.get("population_share") is not None and row.get("persons") is not None:
+                implied = row["population_share"] * population[row["departement"]]
                 assert implied == pytest.approx(row["persons"], abs=1e-6)
                 checked += 1
     geo = json.loads((out / "departements.geojson").read_text(encoding="utf-8"))
     for feature in geo["features"]:
         props = feature["properties"]
         if props["personnes"] is not None:
-            implied = props["pour_100000_habitants"] * population[props["code"]] / 100_000
-            # Rounded to 0.1 per 100,000: the published count within half of that.
-            tolerance = 0.05 * population[props["code"]] / 100_000 + 1e-9
+            implied = props["part_de_la_population_pct"] / 100 * population[props["code"]]
+            # Rounded to 0.0001 %: the published count within half of that.
+            tolerance = 0.00005 / 100 * population[props["code"]] + 1e-9
             assert abs(implied - props["personnes"]) <= tolerance
             checked += 1
         else:
-            assert props["pour_100000_habitants"] is None
+            assert props["part_de_la_population_pct"] is None
     assert checked > 10
 
 
@@ -211,7 +211,7 @@ def test_explorer_tables_blank_the_rate_of_a_hidden_departement(safe):
     departements = exposure_tables(safe)["departements"]
     hidden = departements.filter(pl.col("persons_suppressed"))
     assert hidden.height > 0
-    assert hidden["per_100k"].null_count() == hidden.height
+    assert hidden["population_share"].null_count() == hidden.height
 
 
 # --- 3. the release ledger ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
@@ -177,28 +178,47 @@ def test_exposure_tables_keeps_only_the_chosen_categories(safe):
 # -------------
 
 
-def _located(labs: list[str], lon: list[float | None]) -> pl.DataFrame:
+def _located(labs: list[str], lon: list[float | None],
+             names: list[str] | None = None) -> pl.DataFrame:
     return pl.DataFrame(
-        {"lab": labs, "name": [f"Laboratoire fictif {x}" for x in labs], "lon": lon,
+        {"lab": labs, "name": names or [f"Laboratoire fictif {x}" for x in labs],
+         "insee": ["56121"] * len(labs), "lon": lon,
          "lat": [47.0 if x is not None else None for x in lon]},
         schema_overrides={"lon": pl.Float64, "lat": pl.Float64},
     )  # fmt: skip
 
 
-def test_lab_points_carry_protected_counts(safe):
+def test_lab_points_carry_protected_counts_under_the_labs_names(safe):
     from toolkit.app.notebook import lab_points
 
     points = lab_points(safe, _located(["biogolfe", "eure"], [-2.7, 1.1]))
-    assert points.select("lab", "persons", "persons_suppressed").rows() == [
-        ("biogolfe", 30, False),
-        ("eure", None, True),
+    assert points.select("lab", "code", "persons", "persons_suppressed").rows() == [
+        ("Laboratoire fictif biogolfe", "biogolfe", 30, False),
+        ("Laboratoire fictif eure", "eure", None, True),
     ]
+
+
+def test_the_map_tooltip_names_the_lab_never_its_code(safe):
+    from toolkit.app.notebook import lab_points
+    from toolkit.publication import charts
+
+    points = lab_points(safe, _located(["biogolfe", "eure"], [-2.7, 1.1],
+                                       ["BIO GOLFE", "BIO GOLFE"]))  # fmt: skip
+    # Two labs of one name in one commune: each label adds the commune, then the code.
+    assert points["lab"].to_list() == [
+        "BIO GOLFE (Lorient) – biogolfe",
+        "BIO GOLFE (Lorient) – eure",
+    ]
+    points = lab_points(safe, _located(["biogolfe"], [-2.7], ["BIO GOLFE"]))
+    spec = json.dumps(charts.departement_map(
+        exposure_tables(safe)["departements"], labs=points).to_dict(), ensure_ascii=False)
+    assert "BIO GOLFE" in spec and '"biogolfe"' not in spec  # fmt: skip
 
 
 def test_lab_points_leave_out_labs_without_location_and_give_none_when_nothing_is_left(safe):
     from toolkit.app.notebook import lab_locations, lab_points
 
-    assert lab_points(safe, _located(["biogolfe", "loire"], [-2.7, None]))["lab"].to_list() == [
+    assert lab_points(safe, _located(["biogolfe", "loire"], [-2.7, None]))["code"].to_list() == [
         "biogolfe"
     ]
     assert lab_points(safe, lab_locations(None)) is None

@@ -41,7 +41,7 @@ from toolkit.raw import ingest, synth, verify
 from toolkit.raw.verify import VerifyReport
 from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
-from toolkit.safe.labs import locate_labs
+from toolkit.safe.labs import lab_labels, locate_labs
 from toolkit.shared import paths, scratch
 from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError, ToolkitError
@@ -147,26 +147,35 @@ def lab_locations(registry: str | os.PathLike[str] | None) -> pl.DataFrame:
 def lab_points(
     safe: pl.DataFrame | pl.LazyFrame, located: pl.DataFrame | None, k: int = 11
 ) -> pl.DataFrame | None:
-    """Labs as map points: ``lab, name, lon, lat, persons, persons_suppressed``.
+    """Labs as map points: ``lab, code, lon, lat, persons, persons_suppressed``.
 
-    Counts below ``k`` are hidden (null); labs with no location are left out; None when no lab
-    is located at all (the maps then draw no lab layer, and a sentence says so).
+    ``lab`` is the name a reader sees (``toolkit.safe.labs.lab_labels``: a name two labs share
+    gets its commune), ``code`` the value the leak gives. Counts below ``k`` are hidden (null);
+    labs with no location are left out; None when no lab is located at all (the maps then draw
+    no lab layer, and a sentence says so).
     """
     if located is None:
         located = lab_locations(None)
     persons = exposure.lab_windows(safe).select("lab", "persons")
     windows = disclosure.protect(persons, by=["lab"], k=k).table.drop("persons_reason")
     points = (
-        located.select("lab", "name", "lon", "lat")
+        located.select("lab", "lon", "lat")
         .join(windows, on="lab", how="inner")
-        .select("lab", "name", "lon", "lat", "persons", "persons_suppressed")
         .filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
+    )
+    if not points.height:
+        print(text("notebook.no_lab_located"))
+        return None
+    labels = lab_labels(located).unique("lab", keep="first")
+    unique = pl.col("label").is_not_null() & (pl.col("lab").n_unique().over("label") == 1)
+    return (
+        points.join(labels, on="lab", how="left", maintain_order="left")
+        .select(
+            pl.when(unique).then(pl.col("label")).otherwise(pl.col("lab")).alias("lab"),
+            pl.col("lab").alias("code"), "lon", "lat", "persons", "persons_suppressed",
+        )
         .sort("lab")
     )
-    if points.height:
-        return points
-    print(text("notebook.no_lab_located"))
-    return None
 
 
 def chart(build: Callable[..., Any], data: Any, /, **options: Any) -> Any:

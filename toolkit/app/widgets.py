@@ -74,7 +74,7 @@ def exposure_tables(
 
     ``timeline`` (``month, persons``), ``categories`` (``category, persons, share``; only
     ``categories`` if given), ``labs`` (``lab, first_sample, last_sample, persons``) and
-    ``departements`` (``departement, departement_name, persons, population, per_100k``).
+    ``departements`` (``departement, departement_name, persons, population, population_share``).
     """
     shown = tuple(categories)
     by_category = exposure.category_exposure(records)
@@ -93,7 +93,7 @@ def exposure_tables(
         "departements": ["departement"],
     }
     derived = {"categories": ("share",), "labs": ("first_sample", "last_sample"),
-               "departements": ("per_100k",)}  # fmt: skip
+               "departements": ("population_share",)}  # fmt: skip
     persons = records.lazy().select(pl.col("person_id").n_unique()).collect().item()
     # Shares and rates from the counts as shown, empty where a count is hidden: a rate kept for
     # a hidden département gave its persons back.

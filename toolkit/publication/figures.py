@@ -145,8 +145,8 @@ def departements_geojson(protected: Protected) -> bytes:
                 "code": code,
                 "nom": name,
                 "personnes": row[COUNT],
-                "pour_100000_habitants": None if row.get("per_100k") is None
-                else round(row["per_100k"], 1),
+                "part_de_la_population_pct": None if row.get("population_share") is None
+                else round(row["population_share"] * 100, 4),
                 "secret_statistique": bool(row[f"{COUNT}_suppressed"]),
             },
             "geometry": json.loads(shapely.to_geojson(geometry)),
@@ -200,7 +200,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         DEPARTEMENTS_FIGURE, text("figure.departements"),
         lambda s, _: exposure.persons_by_departement(s), ("departement",), charts.departement_map,
-        derived=("per_100k",), totals="total", one_cell_per_person=True,
+        derived=("population_share",), totals="total", one_cell_per_person=True,
         required=("departement",), chart_options=_map_options,
         attachments=lambda p: {"departements.geojson": departements_geojson(p)},
         dims=(("home_departement", "partition"),),

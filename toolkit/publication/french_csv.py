@@ -95,8 +95,8 @@ def csv_table(protected: disclosure.Protected) -> pl.DataFrame:
             conversions.append(pl.col(col).dt.strftime("%Y-%m-%d"))
         elif col == "share":
             conversions.append((pl.col(col) * 100).round(1))
-        elif col == "per_100k":
-            conversions.append(pl.col(col).round(1))
+        elif col == "population_share":
+            conversions.append((pl.col(col) * 100).round(4))
     table = table.with_columns(conversions).with_columns(
         pl.when(pl.col(f"{c}_suppressed")).then(pl.lit(_HIDDEN)).otherwise(pl.lit(_SHOWN))
         .alias(FLAG)

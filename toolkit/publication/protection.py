@@ -60,11 +60,12 @@ def derive_from_published(
 ) -> disclosure.Protected:
     """Recompute the columns derived from a count from the *published* count, never the true one.
 
-    A share, a rate per 100,000 or a rank computed from an exact count gives that count back
-    even when the count itself is rounded, noised or hidden. So, after protection: ``share`` is
-    the published count over ``persons`` (the published number of persons), ``per_100k`` the
-    published count over the (public) population, ``rank`` the order of the published counts
-    (hidden cells last, in key order); shares and rates are empty where the count is hidden.
+    A share of persons or of the population, or a rank, computed from an exact count gives that
+    count back even when the count itself is rounded, noised or hidden. So, after protection:
+    ``share`` is the published count over ``persons`` (the published number of persons),
+    ``population_share`` the published count over the (public) population, ``rank`` the order
+    of the published counts (hidden cells last, in key order); shares are empty where the count
+    is hidden.
     """
     c = protected.count
     table = protected.table
@@ -74,8 +75,8 @@ def derive_from_published(
     if "share" in table.columns:
         share = shown / persons if persons else pl.lit(None, pl.Float64)
         updates.append(share.cast(pl.Float64).alias("share"))
-    if "per_100k" in table.columns and "population" in table.columns:
-        updates.append((shown / pl.col("population") * 100_000).alias("per_100k"))
+    if "population_share" in table.columns and "population" in table.columns:
+        updates.append((shown / pl.col("population")).alias("population_share"))
     if "rank" in table.columns:
         keys = [col for col in table.columns if col not in
                 (c, f"{c}_suppressed", f"{c}_reason", "rank", "n_categories")]  # fmt: skip

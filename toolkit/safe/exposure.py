@@ -131,10 +131,11 @@ def lab_windows(safe: SafeTable) -> pl.DataFrame:
 def persons_by_departement(
     safe: SafeTable, *, departements: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Persons per département of residence, absolute and per 100,000 inhabitants.
+    """Persons per département of residence, absolute and as a share of its inhabitants.
 
-    Columns ``departement, departement_name, persons, population, per_100k``; persons whose
-    residence was not found are in a row with a null département.
+    Columns ``departement, departement_name, persons, population, population_share`` (persons
+    over inhabitants, 0 to 1); persons whose residence was not found are in a row with a null
+    département.
     ``departements`` (``code, name, population``) overrides the reference table (tests).
     """
     table = reference.departements_table() if departements is None else departements
@@ -148,8 +149,8 @@ def persons_by_departement(
         .group_by(pl.col("residence_departement").alias("departement"))
         .agg(persons=pl.len())
         .join(names, on="departement", how="left")
-        .with_columns(per_100k=pl.col("persons") / pl.col("population") * 100_000)
-        .select("departement", "departement_name", "persons", "population", "per_100k")
+        .with_columns(population_share=pl.col("persons") / pl.col("population"))
+        .select("departement", "departement_name", "persons", "population", "population_share")
         .sort(["persons", "departement"], descending=[True, False], nulls_last=True)
         .collect()
     )
@@ -157,7 +158,7 @@ def persons_by_departement(
 
 def persons_by_commune(safe: SafeTable, *, communes: pl.DataFrame | None = None) -> pl.DataFrame:
     """Persons per commune of residence: ``insee, commune_name, departement, persons, population,
-    per_100k`` (a null ``insee`` row holds persons whose residence was not found)."""
+    population_share`` (a null ``insee`` row holds persons whose residence was not found)."""
     table = reference.communes() if communes is None else communes
     names = table.lazy().select(
         pl.col("insee"),
@@ -170,8 +171,10 @@ def persons_by_commune(safe: SafeTable, *, communes: pl.DataFrame | None = None)
         .group_by(pl.col("residence_insee").alias("insee"))
         .agg(persons=pl.len())
         .join(names, on="insee", how="left")
-        .with_columns(per_100k=pl.col("persons") / pl.col("population") * 100_000)
-        .select("insee", "commune_name", "departement", "persons", "population", "per_100k")
+        .with_columns(population_share=pl.col("persons") / pl.col("population"))
+        .select(
+            "insee", "commune_name", "departement", "persons", "population", "population_share"
+        )
         .sort(["persons", "insee"], descending=[True, False], nulls_last=True)
         .collect()
     )

@@ -563,6 +563,13 @@ toolkit folds names ("Marie-Hélène" -> "marie helene"; spellings that fold ali
 rank), with their rank and band (4: 500 births or more, 3: 100-499, 2: 50-99). Read by the signs
 of fabrication (`toolkit.raw.verify.authenticity`) and the synthetic generator's realistic mode.
 `tests/test_authenticity.py` checks that a rebuild gives the committed bytes.
+
+## Chart font (not reference geography)
+`toolkit/publication/charts/fonts/Inter-Regular.otf` and `Inter-Bold.otf`: **Inter 4.0 beta 7**
+(The Inter Project Authors, https://github.com/rsms/inter), taken unchanged from the Debian
+package `fonts-inter` 4.0~beta7+ds-1 (bookworm). Licence: **SIL Open Font License 1.1**, copied
+beside the fonts as `OFL.txt`; the licence allows bundling and embedding the fonts (and subsets
+of them, as in the exported SVGs) in any software or document.
 """
 
 

@@ -1283,7 +1283,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     "csv.header.departement": {"fr": "Code du département"},
     "csv.header.departement_name": {"fr": "Département"},
     "csv.header.population": {"fr": "Population"},
-    "csv.header.per_100k": {"fr": "Personnes pour 100 000 habitants"},
+    "csv.header.population_share": {"fr": "Part de la population (%)"},
     "csv.header.category": {"fr": "Donnée exposée"},
     "csv.header.year": {"fr": "Année"},
     "csv.header.share": {"fr": "Part des personnes (%)"},

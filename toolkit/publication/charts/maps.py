@@ -67,7 +67,7 @@ LAB = "#e08a1e"
 #: Lambert-93's standard parallels; Vega fits scale and translation to the shapes drawn.
 PROJECTION: dict = {"type": "conicConformal", "parallels": [44, 49], "rotate": [-3, 0]}
 
-Measure = Literal["per_100k", "persons"]
+Measure = Literal["population_share", "persons"]
 
 
 def geo_data(shapes: gpd.GeoDataFrame, attributes: pl.DataFrame, key: str) -> alt.InlineData:
@@ -186,9 +186,9 @@ def _share_text(share: float, lang: Lang) -> str:
 def _class_labels(breaks: list[float], measure: Measure, lang: Lang) -> list[str]:
     """The legend's words for the classes cut at ``breaks``: « moins de 1 % », « 1 à 5 % »…"""
     def shown(value: float) -> str:
-        return percent_text(value, lang, digits=2) if measure == "per_100k" else number(
-            int(value), lang
-        )
+        if measure == "population_share":
+            return percent_text(value, lang, digits=2)
+        return number(int(value), lang)
 
     if not breaks:
         return [text("map.class.any", lang)]
@@ -205,9 +205,9 @@ def _value_columns(frame: pl.DataFrame, measure: Measure, lang: Lang) -> pl.Data
     status = (
         pl.when(pl.col("suppressed")).then(pl.lit("suppressed")).otherwise(pl.lit("data"))
     )
-    if measure == "per_100k":
-        # Shares (persons / inhabitants) of published counts: the per-100,000 column over 10⁵.
-        value = pl.col("per_100k").cast(pl.Float64) / 100_000
+    if measure == "population_share":
+        # Shares (persons / inhabitants) of published counts.
+        value = pl.col("population_share").cast(pl.Float64)
         shown = value.map_elements(lambda share: _share_text(share, lang), pl.String)
     else:
         value = pl.col("persons").cast(pl.Float64)
@@ -226,7 +226,7 @@ def _classed(
     """``shapes`` filled by class of ``frame``'s value: « aucune personne » in pale grey, a
     first class well clear of it, hidden ones in grey; the legend reads in % (or persons)."""
     counted = frame.filter(pl.col("suppressed").not_())["value"]
-    breaks = share_breaks(counted) if measure == "per_100k" else _thresholds(counted)
+    breaks = share_breaks(counted) if measure == "population_share" else _thresholds(counted)
     classes = _class_labels(breaks, measure, lang)
     nothing, hidden = text("map.class.none", lang), text("map.class.hidden", lang)
     step = (len(MAP_RAMP) - 1) / max(len(classes) - 1, 1)
@@ -246,7 +246,7 @@ def _classed(
         .select(key, "class")
     )  # fmt: skip
     colour = alt.Color(
-        "properties.class:N", title=text("map.share" if measure == "per_100k" else
+        "properties.class:N", title=text("map.share" if measure == "population_share" else
                                          "chart.persons", lang),
         scale=alt.Scale(domain=[nothing, *classes, hidden],
                         range=[NO_DATA, *colours, SUPPRESSED]),
@@ -345,7 +345,7 @@ def _listing(rows: pl.DataFrame, lang: Lang, limit: int) -> str:
 def departement_map(
     data: Frame,
     *,
-    measure: Measure = "per_100k",
+    measure: Measure = "population_share",
     labs: Frame | None = None,
     departements: Iterable[str] | None = None,
     total: int | None = None,
@@ -366,17 +366,19 @@ def departement_map(
     largest share only when no hidden one could exceed it. ``shapes`` defaults to the reference
     départements.
     """
-    if measure not in ("per_100k", "persons"):
-        raise InputError(f"unknown map measure {measure!r}: use 'per_100k' or 'persons'")
+    if measure not in ("population_share", "persons"):
+        raise InputError(
+            f"unknown map measure {measure!r}: use 'population_share' or 'persons'"
+        )
     frame = collect(data, "département map", ["departement", "persons"])
-    if measure == "per_100k" and "per_100k" not in frame.columns:
-        raise InputError("the per-100,000 map needs the column per_100k")
+    if measure == "population_share" and "population_share" not in frame.columns:
+        raise InputError("the map of shares needs the column population_share")
     shapes = (reference.departements() if shapes is None else shapes).rename(
         columns={"code": "departement"}
     )
     focus = LEAK_DEPARTEMENTS if departements is None else tuple(departements)
     frame = with_suppression(
-        frame, "persons", keys=("departement",), lang=lang, k=k, derived=("per_100k",)
+        frame, "persons", keys=("departement",), lang=lang, k=k, derived=("population_share",)
     )
     frame = _value_columns(frame, measure, lang)
     names = pl.DataFrame({"departement": shapes["departement"].tolist(),
@@ -463,13 +465,13 @@ def departement_map(
     )
     title = _title(counted.head(1), measure, _hidden_could_top(frame, total, k), lang)
     subtitle = text(
-        "map.departements.subtitle_share" if measure == "per_100k"
+        "map.departements.subtitle_share" if measure == "population_share"
         else "map.departements.subtitle_persons", lang,
     )  # fmt: skip
     if labs is not None:
         subtitle = text("map.departements.subtitle_labs", lang, subtitle=subtitle)
     alt_text = text(
-        "map.departements.alt_share" if measure == "per_100k"
+        "map.departements.alt_share" if measure == "population_share"
         else "map.departements.alt_persons", lang,
         n=counted.height, values=_listing(labelled, lang, labelled.height),
     )  # fmt: skip
@@ -491,14 +493,14 @@ def commune_map(
     source: str | None = None,
     fictional: bool = False,
 ) -> alt.VConcatChart:
-    """Zoom on the affected départements at commune level, coloured per 100,000 inhabitants.
+    """Zoom on the affected départements at commune level, coloured by share of inhabitants.
 
     ``departements`` default to the default case's (``toolkit.shared.case``); ``shapes`` defaults
     to ``reference.commune_shapes(departements)`` and ``outlines`` to their départements (drawn
     as thin dark borders).
     """
     deps = sorted(set(LEAK_DEPARTEMENTS if departements is None else departements))
-    frame = collect(data, "commune map", ["insee", "persons", "per_100k"])
+    frame = collect(data, "commune map", ["insee", "persons", "population_share"])
     if shapes is None or outlines is None:
         if shapes is None:
             shapes = reference.commune_shapes(deps)
@@ -506,15 +508,15 @@ def commune_map(
             all_deps = reference.departements()
             outlines = all_deps[all_deps["code"].isin(deps)]
     frame = with_suppression(
-        frame, "persons", keys=("insee",), lang=lang, k=k, derived=("per_100k",)
+        frame, "persons", keys=("insee",), lang=lang, k=k, derived=("population_share",)
     )
-    frame = _value_columns(frame, "per_100k", lang)
+    frame = _value_columns(frame, "population_share", lang)
     outline_data = geo_data(
         outlines.rename(columns={"code": "departement"})[["departement", "geometry"]],
         pl.DataFrame({"departement": deps}), "departement",
     )
     body = alt.layer(
-        _classed(shapes, frame, "insee", measure="per_100k", lang=lang, stroke=0.15),
+        _classed(shapes, frame, "insee", measure="population_share", lang=lang, stroke=0.15),
         alt.Chart(outline_data).mark_geoshape(
             filled=False, stroke=INK, strokeWidth=0.9
         ),
