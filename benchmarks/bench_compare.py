@@ -167,8 +167,9 @@ def main(argv: list[str]) -> int:
         print(json.dumps(_stage(args.stage, args.file)))
         return 0
     leak = (args.file or [ROOT / "data" / "raw" / "synthetic_leak.csv"])[0]
-    if args.rows is not None and not args.file:
-        leak = _synthetic(args.rows)
+    if not args.file and (args.rows is not None or not leak.exists()):
+        # Without `make demo`'s leak, the same synthetic leak is generated here (491,840 rows).
+        leak = _synthetic(args.rows or 491_840)
     files = _tiled_copies(leak, args.tiles) if args.tiles else [leak, _derived_copy(leak)]
     results = {}
     for stage in args.stages.split(","):

@@ -18,6 +18,7 @@ import pytest
 from toolkit.app import strip_outputs, tables
 from toolkit.raw import claims, schema, verify
 from toolkit.raw.claims import CONTRADICTED, NOT_MEASURABLE, SUPPORTED, Claim
+from toolkit.shared.typography import french_spacing, french_typography_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -54,7 +55,9 @@ FILE = {"Sexe": ["F", "F", "F", "M"], "Date prlvt": ["01/01/2019", "", "", "15/1
 def test_the_claims_table_shows_every_claim_whole_with_french_verdicts_and_values():
     verdicts = claims.check_claims(report_of(FILE), CLAIMS)
     shown = cells(tables.claims_summary(verdicts))
-    assert LONG_CLAIM.strip() in shown  # the claim whole, not cut
+    # The claim whole, not cut; only its spaces follow French typography (« Océalab\u00a0: »).
+    assert french_spacing(LONG_CLAIM.strip()) in shown
+    assert not [c for c in shown if french_typography_problems(c)]
     assert {"confirmé", "contredit", "non vérifiable"} <= set(shown)
     assert {"octobre 2020", "491\u00a0840", "4"} <= set(shown)  # values as published, French
     assert not {SUPPORTED, CONTRADICTED, NOT_MEASURABLE, "202010.0", "2020-10"} & set(shown)

@@ -257,7 +257,7 @@ def test_authenticity_indicators_are_explained_in_french_and_english():
     indicators = verify.verify(pl.DataFrame(NIR_FIXTURE)).indicators
     first = indicators[0]
     assert (first["id"], first["percent"]) == ("nir_valid_key", 75.0)
-    assert first["fr"].startswith("75,0 % des NIR présents ont une clé de contrôle valide")
+    assert first["fr"].startswith("75,0\u202f% des NIR présents ont une clé de contrôle valide")
     assert first["en"].startswith("75.0 % of the NIRs present have a valid check key")
 
 
@@ -267,7 +267,7 @@ def test_the_human_report_reads_in_french_with_category_keys():
     report = verify.verify(pl.DataFrame(NIR_FIXTURE))
     text = verify.report_text(report, claims.check_claims(report))
     assert [line for line in text.splitlines() if line.startswith(("[", "Lignes", "Affirm"))] == [
-        "Lignes : 9",
+        "Lignes\u00a0: 9",
         "[nir] N° de sécurité sociale",
         "[sex] Sexe",
         "[birth_date] Date de naissance",

@@ -156,6 +156,16 @@ def test_the_lab_picker_shows_registry_names(safe):
     assert ("loire", "loire") in explorer.lab_picker.options
 
 
+def test_the_lab_chart_and_table_name_the_labs_a_registry_names(safe):
+    registry = pl.DataFrame({"lab": ["biogolfe"], "name": ["Laboratoire fictif Biogolfe"]})
+    explorer = ExposureExplorer(safe, labs=registry)
+    assert "Laboratoire fictif Biogolfe" in explorer.tables["labs"]["lab"].to_list()
+    assert "biogolfe" not in explorer.tables["labs"]["lab"].to_list()
+    spec = json.dumps(explorer.charts["labs"].to_dict(), ensure_ascii=False)
+    assert "Laboratoire fictif Biogolfe" in spec and '"biogolfe"' not in spec
+    assert "Laboratoire fictif Biogolfe" in explorer.table_view.value
+
+
 def test_the_explorer_refuses_a_frame_with_personal_data(safe):
     with pytest.raises(BoundaryError):
         ExposureExplorer(safe.with_columns(surname=pl.lit("Durand")))

@@ -370,7 +370,11 @@ def verdict(comparison: Comparison | None) -> Markdown | None:
     """The comparison's verdict in French, every pair's then all copies', to show."""
     if comparison is None:
         return None
-    lines = [f"- **{p.a} / {p.b}** : {p.verdict_fr}" for p in comparison.pairs]
+    lines = [
+        "- " + text("compare.report.pair_verdict",
+                    pair=f"**{text('compare.report.pair', a=p.a, b=p.b)}**", verdict=p.verdict_fr)
+        for p in comparison.pairs
+    ]  # fmt: skip
     return Markdown("\n".join([*lines, "", comparison.verdict_fr]))
 
 

@@ -37,6 +37,7 @@ from toolkit.raw.verify import VerifyReport, fabrication_table
 from toolkit.safe.compare import Comparison
 from toolkit.shared.formatting import day_short, month_long, number, percent_text
 from toolkit.shared.text import plural, text, texts
+from toolkit.shared.typography import french_spacing
 from toolkit.shared.vocabulary import category_label
 
 #: Characters of a SHA-256 shown in a table (enough to tell files apart; the manifest has all).
@@ -89,12 +90,13 @@ def _facts(facts: dict[str, Any], title: str) -> GT:
 
 def file_summary(leak: Ingested) -> GT:
     """What was read: file, encoding, separator, rows read and set aside (and why), columns."""
-    reasons = ", ".join(f"{k} : {number(v)}" for k, v in leak.quarantine_reasons.items() if v)
+    reasons = ", ".join(text("table.quarantine_reason", reason=k, n=number(v))
+                        for k, v in leak.quarantine_reasons.items() if v)  # fmt: skip
     quarantined = number(leak.rows_quarantined) + (f" ({reasons})" if reasons else "")
     return _facts({
         "file": leak.path.name + (f" ({leak.member})" if leak.member else ""),
         "encoding": leak.encoding,
-        "delimiter": f"« {leak.delimiter} »",
+        "delimiter": text("table.delimiter", delimiter=leak.delimiter),
         "rows_read": number(leak.rows_read),
         "rows_quarantined": quarantined,
         "columns": number(len(leak.columns)),
@@ -174,8 +176,9 @@ def claims_summary(verdicts: pl.DataFrame) -> GT:
     """Every published claim, whole, with its source, the figure published, what the file
     measures and the verdict in French (« confirmé », « contredit », « non vérifiable »)."""
     frame = pl.DataFrame({
-        "claim": verdicts["claim"],
-        "source": [f"{s} ({_published_on(d)})"
+        # A claim is quoted as its source wrote it; only its spaces follow French typography.
+        "claim": [french_spacing(c) for c in verdicts["claim"]],
+        "source": [french_spacing(f"{s} ({_published_on(d)})")
                    for s, d in verdicts.select("source", "date").iter_rows()],
         "published": [format_value(m, v) for m, v in
                       verdicts.select("metric", "published").iter_rows()],

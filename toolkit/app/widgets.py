@@ -26,13 +26,14 @@ from toolkit.boundary import keys
 from toolkit.boundary.safe_table import validate_safe_table
 from toolkit.publication import charts
 from toolkit.publication.charts.builders import departement_labels
+from toolkit.publication.figures import named_labs
 from toolkit.publication.protection import derive_from_published, protect_table
 from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
 from toolkit.shared import paths
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.formatting import month_short, number
-from toolkit.shared.text import text
+from toolkit.shared.text import text, texts
 from toolkit.shared.vocabulary import CATEGORIES, Lang, category_label
 
 
@@ -110,7 +111,9 @@ class ExposureExplorer:
     """Pickers for labs, départements, period, data categories and k above charts and a table.
 
     ``safe`` is the safe table; ``labs`` (optional) a lab registry or located labs with ``lab``
-    and ``name`` columns, to show names in the lab picker. After every change ``selection``,
+    and ``name`` columns (and ``insee``, to tell apart two labs of one name): the lab picker,
+    the lab chart and the lab table then show names, not codes
+    (``toolkit.publication.figures.named_labs``). After every change ``selection``,
     ``persons``, ``records``, ``tables`` (see :func:`exposure_tables`) and ``charts``
     (``timeline``, ``categories``, ``labs``) describe what is shown.
     """
@@ -130,6 +133,9 @@ class ExposureExplorer:
         self.persons = 0
         self.records = 0
 
+        self.located = None if labs is None else labs.with_columns(
+            *([] if "insee" in labs.columns else [pl.lit(None, pl.String).alias("insee")])
+        )
         codes = self.safe["lab"].drop_nulls().unique().sort().to_list()
         names = {} if labs is None else dict(labs.select("lab", "name").iter_rows())
         lab_options = [(f"{names[c]} ({c})" if names.get(c) else c, c) for c in codes]
@@ -218,6 +224,8 @@ class ExposureExplorer:
                 view.value = ""
             return
         self.tables = exposure_tables(records, selection.categories, k=k)
+        # Named after protection: a lab's name stands for its code, one for one.
+        self.tables["labs"] = named_labs(self.tables["labs"], self.located)
         builders = {
             "timeline": (charts.timeline_chart, {"count": "persons"}),
             "categories": (charts.categories_chart, {}),
@@ -307,11 +315,17 @@ class CopyPicker:
             self.message.value = f"<p><i>{why}</i></p>"
             return None
         c = self.comparison
-        verdicts = "".join(f"<li><b>{p.a} / {p.b}</b> : {html.escape(p.verdict_fr)}</li>"
-                           for p in c.pairs)  # fmt: skip
+        verdicts = "".join(
+            "<li>" + text("compare.report.pair_verdict",
+                          pair=f"<b>{html.escape(text('compare.report.pair', a=p.a, b=p.b))}</b>",
+                          verdict=html.escape(p.verdict_fr)) + "</li>"
+            for p in c.pairs
+        )  # fmt: skip
         self.message.value = f"<p>{html.escape(c.verdict_fr)}</p><ul>{verdicts}</ul>"
-        copies = pl.DataFrame([{"Copie": s.label, "Fichier": s.name, "Enregistrements": s.records,
-                                "Personnes": s.persons} for s in c.copies])  # fmt: skip
+        label = texts("table.column")
+        copies = pl.DataFrame([{label["copy"]: s.label, label["file"]: s.name,
+                                label["records"]: s.records, label["persons"]: s.persons}
+                               for s in c.copies])  # fmt: skip
         self.tables.value = copies._repr_html_()
         return c
 

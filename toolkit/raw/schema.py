@@ -29,6 +29,7 @@ from toolkit.raw import french
 from toolkit.shared import folding, gazetteer, reference
 from toolkit.shared.errors import InputError
 from toolkit.shared.formatting import number
+from toolkit.shared.text import text, texts
 from toolkit.shared.vocabulary import CATEGORIES, category_label
 
 #: Rows drawn at random, spread over the whole file, to sniff content (stable shares).
@@ -530,19 +531,31 @@ def inspect_report(ingested: Any, schema: Schema) -> dict[str, Any]:
 
 
 def inspect_text(ingested: Any, schema: Schema) -> str:
-    """A readable inspection report (French labels, English category keys), no cell value."""
+    """A readable inspection report (French labels, English category keys), no cell value.
+
+    Its words come from the catalogue (``inspect.*``); the facts' labels are padded so that
+    their colons line up, each after a no-break space.
+    """
     facts = ingested.describe()
     quarantined = facts["quarantined"]
     reasons = ", ".join(f"{k} {v}" for k, v in quarantined["reasons"].items() if v) or "-"
+    label = texts("inspect.label")
+
+    def fact(key: str, value: object) -> str:
+        return text("inspect.fact", label=f"{label[key]:<12}", value=value)
+
+    header = texts("inspect.header")
     lines = [
-        f"Fichier      : {facts['file']}" + (f" ({facts['member']})" if facts["member"] else ""),
-        f"Encodage     : {facts['encoding']}   séparateur : {facts['delimiter']!r}",
-        f"Lignes lues  : {number(facts['rows'])}",
-        f"Écartées     : {number(quarantined['total'])} ({reasons})",
-        f"Colonnes     : {len(schema.columns)}",
+        fact("file", facts["file"]) + (f" ({facts['member']})" if facts["member"] else ""),
+        fact("encoding", facts["encoding"]) + "   "
+        + text("inspect.delimiter", delimiter=repr(facts["delimiter"])),
+        fact("rows_read", number(facts["rows"])),
+        fact("quarantined", f"{number(quarantined['total'])} ({reasons})"),
+        fact("columns", len(schema.columns)),
         "",
-        f"{'colonne':<32} {'catégorie':<16} {'confiance':>9}  libellé",
-    ]
+        f"{header['column']:<32} {header['category']:<16} {header['confidence']:>9}  "
+        f"{header['label']}",
+    ]  # fmt: skip
     for col in schema.columns:
         lines.append(
             f"{col.name[:32]:<32} {col.category:<16} {col.confidence:>9.2f}  "

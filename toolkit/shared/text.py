@@ -615,6 +615,144 @@ TEXTS: dict[str, dict[str, Template]] = {
         "fr": "lignes sans code postal de résidence exploitable\u00a0: {n}",
     },
     "verify.gaps_not_found": {"fr": "colonnes introuvables\u00a0: {categories}"},
+    # The report's blocks (toolkit.raw.verify.text): counts only, a category key before each title.
+    "verify.report.rows": {"fr": "Lignes\u00a0: {n}"},
+    "verify.report.persons": {
+        "fr": "Personnes distinctes\u00a0: {persons} (lignes en double\u00a0: {duplicates})",
+    },
+    "verify.report.nir.title": {"fr": "N° de sécurité sociale"},
+    "verify.report.nir.keys": {
+        "fr": "présents {filled}, clé valide {valid_key}, format faux {bad_format}, clé fausse "
+        "{bad_key}",
+    },
+    "verify.report.nir.consistency": {
+        "fr": "sexe concordant {sex} / {sex_checked}, naissance concordante {birth} / "
+        "{birth_checked}, département plausible {departement}",
+    },
+    "verify.report.nir.distinct": {
+        "fr": "NIR distincts {distinct}, lignes partageant un NIR {sharing}",
+    },
+    "verify.report.sex.title": {"fr": "Sexe"},
+    "verify.report.sex.counts": {
+        "fr": "femmes {female}, hommes {male}, non reconnus {unrecognised}",
+    },
+    "verify.report.birth_date.title": {"fr": "Date de naissance"},
+    "verify.report.birth_date.counts": {
+        "fr": "remplies {filled}, lues {parsed}, illisibles {unparsed}, hors plage "
+        "{out_of_range}, années {first}-{last}",
+    },
+    "verify.report.sample_date.title": {"fr": "Date de prélèvement"},
+    "verify.report.sample_date.counts": {
+        "fr": "remplies {filled}, lues {parsed}, illisibles {unparsed}, hors plage "
+        "{out_of_range}, de {first} à {last}",
+    },
+    "verify.report.sample_date.by_year": {"fr": "par année\u00a0: {years}"},
+    "verify.report.postcode.title": {"fr": "Code postal de résidence"},
+    "verify.report.postcode.checked": {
+        "fr": "remplis {filled}, bien formés {well_formed}, existants {exist}, commune "
+        "cohérente {consistent} / {checked}",
+    },
+    "verify.report.postcode.unchecked": {
+        "fr": "remplis {filled}, bien formés {well_formed} (référentiel absent\u00a0: existence "
+        "non vérifiée)",
+    },
+    "verify.report.phone.title": {"fr": "Téléphones (toutes colonnes)"},
+    "verify.report.phone.counts": {
+        "fr": "fixes {landline}, mobiles {mobile}, spéciaux {special}, invalides {invalid}, "
+        "dont tranches fiction {fiction}",
+    },
+    "verify.report.email.title": {"fr": "Adresses e-mail"},
+    "verify.report.email.counts": {
+        "fr": "remplies {filled}, valides {valid}, domaines réservés {reserved}, non "
+        "distribuables {undeliverable}, distinctes {distinct}",
+    },
+    "verify.report.doctor.title": {"fr": "Médecins"},
+    "verify.report.doctor.counts": {
+        "fr": "cellules remplies {filled}, e-mails distincts {emails}",
+    },
+    "verify.report.blood_group.title": {"fr": "Groupe sanguin"},
+    "verify.report.blood_group.counts": {"fr": "remplis {filled}, valides {valid}"},
+    "verify.report.comment.title": {"fr": "Commentaires libres"},
+    "verify.report.comment.counts": {
+        "fr": "lignes avec texte {rows}, «\u00a0enfant\u00a0» {enfant}, «\u00a0bébé\u00a0» {bebe}",
+    },
+    "verify.report.lab.title": {"fr": "Laboratoires"},
+    "verify.report.lab.counts": {"fr": "distincts {distinct}"},
+    "verify.report.others_heading": {"fr": "Autres catégories (cellules remplies)"},
+    "verify.report.indicators_heading": {"fr": "Indices d'authenticité"},
+    "verify.report.claims_heading": {"fr": "Affirmations publiées"},
+    "verify.report.claim": {"fr": "{verdict} {claim} ({source})\u00a0; mesuré\u00a0: {measured}"},
+    # Printed on stderr while a verification counts (``verify(..., progress=True)``).
+    "verify.progress": {"fr": "vérification\u00a0: calcul des comptes…"},
+    # The authenticity indicators (toolkit.raw.verify.report), ``{p}`` a share in percent.
+    "verify.indicator.nir_valid_key": {
+        "fr": (
+            "{p}\u202f% des NIR présents ont une clé de contrôle valide\u00a0; un numéro à 15 "
+            "chiffres inventé au hasard n'en aurait une qu'une fois sur 97 (environ 1\u202f%)."
+        ),
+        "en": (
+            "{p} % of the NIRs present have a valid check key; a random 15-digit number would "
+            "have one only once in 97 (about 1 %)."
+        ),
+    },
+    "verify.indicator.nir_consistent": {
+        "fr": (
+            "{p}\u202f% des NIR valides concordent avec le sexe et la date de naissance de la "
+            "même ligne\u00a0: un faussaire devrait reconstruire chaque numéro à partir de "
+            "l'identité."
+        ),
+        "en": (
+            "{p} % of valid NIRs agree with the sex and birth date on the same row: a forger "
+            "would have to rebuild every number from the identity."
+        ),
+    },
+    "verify.indicator.postcode_exists": {
+        "fr": (
+            "{p}\u202f% des codes postaux existent dans le référentiel officiel (La Poste / "
+            "INSEE)."
+        ),
+        "en": "{p} % of the postcodes exist in the official reference.",
+    },
+    "verify.indicator.postcode_commune": {
+        "fr": (
+            "{p}\u202f% des couples code postal / commune sont cohérents (accents et casse "
+            "ignorés)."
+        ),
+        "en": "{p} % of postcode / town pairs are consistent (accents and case ignored).",
+    },
+    "verify.indicator.phones_valid": {
+        "fr": "{p}\u202f% des numéros de téléphone suivent le plan de numérotation français.",
+        "en": "{p} % of phone numbers follow the French numbering plan.",
+    },
+    "verify.indicator.phones_fiction": {
+        "fr": (
+            "{p}\u202f% des numéros sont dans les tranches réservées à la fiction par l'Arcep (un "
+            "fichier réel n'en contient presque pas\u00a0; un fichier synthétique, beaucoup)."
+        ),
+        "en": (
+            "{p} % of numbers lie in the blocks reserved for fiction (a real file has almost "
+            "none; a synthetic one, many)."
+        ),
+    },
+    "verify.indicator.email_reserved": {
+        "fr": (
+            "{p}\u202f% des e-mails sont sous des domaines réservés (.example, .test)\u00a0: signe "
+            "d'un fichier fabriqué."
+        ),
+        "en": "{p} % of emails use reserved domains (.example, .test): a sign of a made-up file.",
+    },
+    # --- the inspection report (toolkit.raw.schema.inspect_text, French only) ------------------
+    "inspect.fact": {"fr": "{label}\u00a0: {value}"},
+    "inspect.label.file": {"fr": "Fichier"},
+    "inspect.label.encoding": {"fr": "Encodage"},
+    "inspect.label.rows_read": {"fr": "Lignes lues"},
+    "inspect.label.quarantined": {"fr": "Écartées"},
+    "inspect.label.columns": {"fr": "Colonnes"},
+    "inspect.delimiter": {"fr": "séparateur\u00a0: {delimiter}"},
+    "inspect.header.column": {"fr": "colonne"},
+    "inspect.header.category": {"fr": "catégorie"},
+    "inspect.header.confidence": {"fr": "confiance"},
+    "inspect.header.label": {"fr": "libellé"},
     # --- the verification's conclusion (toolkit.raw.verify.conclusion), in both languages -----
     "verify.conclusion_heading": {"fr": "Conclusion sur l'authenticité\u00a0:"},
     "verify.conclusion.genuine": {
@@ -1259,6 +1397,7 @@ TEXTS: dict[str, dict[str, Template]] = {
     },
     "compare.report.columns": {"fr": "  colonnes ({n})\u00a0: {columns}"},
     "compare.report.pair": {"fr": "{a} / {b}"},
+    "compare.report.pair_verdict": {"fr": "{pair}\u00a0: {verdict}"},
     "compare.report.records": {
         "fr": "  enregistrements\u00a0: {only_a} seulement dans {a}, {only_b} seulement dans {b}, "
               "{both} dans les deux",
@@ -1735,6 +1874,8 @@ TEXTS: dict[str, dict[str, Template]] = {
     "table.resolution.former_name": {"fr": "ancien nom de commune"},
     "table.resolution.postcode_only": {"fr": "code postal seul (approximatif)"},
     "table.resolution.not_found": {"fr": "introuvable"},
+    "table.delimiter": {"fr": "«\u00a0{delimiter}\u00a0»"},
+    "table.quarantine_reason": {"fr": "{reason}\u00a0: {n}"},
     "table.claims_note": {"fr": "{claims}\u00a0: {supported}, {contradicted}, {not_measurable}."},
     "table.claims_count.claims": {"fr": ("{n} affirmation publiée", "{n} affirmations publiées")},
     "table.claims_count.supported": {"fr": ("{n} confirmée", "{n} confirmées")},

@@ -33,6 +33,7 @@ from toolkit.raw.verify.derived_columns import derive_columns
 from toolkit.raw.verify.report import VerifyReport, build_report
 from toolkit.raw.verify.text import fabrication_table, report_text
 from toolkit.raw.verify.weighing import conclusion
+from toolkit.shared.text import text
 
 
 def verify(
@@ -46,7 +47,7 @@ def verify(
     frame = ingested.frame if hasattr(ingested, "frame") else ingested.lazy()
     schema = schema or classify(frame)
     if progress:
-        print("vérification : calcul des comptes…", file=sys.stderr)
+        print(text("verify.progress"), file=sys.stderr)
     in_memory = getattr(ingested, "in_memory", isinstance(ingested, pl.DataFrame))
     lazy, role = derive_columns(frame, schema, in_memory=in_memory)
     rows = ingested.height if isinstance(ingested, pl.DataFrame) else getattr(

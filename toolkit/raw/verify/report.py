@@ -21,6 +21,7 @@ from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.counts import Counts
 from toolkit.raw.verify.derived_columns import Roles
 from toolkit.shared.formatting import decimal
+from toolkit.shared.text import LANGUAGES, text
 
 #: The categories the later stages read (persons, sex, age, period, residence, labs, health
 #: mentions): the report names those no column of the leak holds (``gaps.columns_not_found``).
@@ -231,52 +232,35 @@ def _gaps(role: Roles, t: dict[str, Any], rows: int) -> dict[str, Any]:
 
 
 def _indicators(s: dict[str, Any]) -> list[dict[str, Any]]:
-    """Authenticity indicators with a plain-words reading in French and English."""
+    """Authenticity indicators with a plain-words reading in French and English.
+
+    Each reading is the catalogue's ``verify.indicator.<id>``, its share ``{p}`` in percent.
+    """
     out: list[dict[str, Any]] = []
 
-    def add(key: str, pct: float | None, fr: str, en: str) -> None:
+    def add(key: str, pct: float | None) -> None:
         if pct is not None:
-            out.append({"id": key, "percent": pct, "fr": fr.format(p=decimal(pct, "fr", 1)),
-                        "en": en.format(p=decimal(pct, "en", 1))})
+            reading = {lang: text(f"verify.indicator.{key}", lang, p=decimal(pct, lang, 1))
+                       for lang in LANGUAGES}  # fmt: skip
+            out.append({"id": key, "percent": pct, **reading})
 
     nir = s.get("nir")
     if nir:
-        add("nir_valid_key", _pct(nir["valid_key"], nir["filled"]),
-            "{p} % des NIR présents ont une clé de contrôle valide ; un numéro à 15 chiffres "
-            "inventé au hasard n'en aurait une qu'une fois sur 97 (environ 1 %).",
-            "{p} % of the NIRs present have a valid check key; a random 15-digit number "
-            "would have one only once in 97 (about 1 %).")
-        add("nir_consistent", _pct(nir["fully_consistent"], nir["valid_key"]),
-            "{p} % des NIR valides concordent avec le sexe et la date de naissance de la "
-            "même ligne : un faussaire devrait reconstruire chaque numéro à partir de l'identité.",
-            "{p} % of valid NIRs agree with the sex and birth date on the same row: a forger "
-            "would have to rebuild every number from the identity.")
+        add("nir_valid_key", _pct(nir["valid_key"], nir["filled"]))
+        add("nir_consistent", _pct(nir["fully_consistent"], nir["valid_key"]))
     postcode = s.get("postcode")
     if postcode and "exist" in postcode:
-        add("postcode_exists", _pct(postcode["exist"], postcode["filled"]),
-            "{p} % des codes postaux existent dans le référentiel officiel (La Poste / INSEE).",
-            "{p} % of the postcodes exist in the official reference.")
-        add("postcode_commune", _pct(postcode["commune_consistent"], postcode["commune_checked"]),
-            "{p} % des couples code postal / commune sont cohérents (accents et casse ignorés).",
-            "{p} % of postcode / town pairs are consistent (accents and case ignored).")
+        add("postcode_exists", _pct(postcode["exist"], postcode["filled"]))
+        add("postcode_commune", _pct(postcode["commune_consistent"], postcode["commune_checked"]))
     phones = s.get("phones")
     if phones:
         total = phones["total"]
         filled = sum(total[k] for k in french.PHONE_CLASSES)
-        add("phones_valid", _pct(filled - total["invalid"], filled),
-            "{p} % des numéros de téléphone suivent le plan de numérotation français.",
-            "{p} % of phone numbers follow the French numbering plan.")
-        add("phones_fiction", _pct(total["fiction"], filled),
-            "{p} % des numéros sont dans les tranches réservées à la fiction par l'Arcep "
-            "(un fichier réel n'en contient presque pas ; un fichier synthétique, beaucoup).",
-            "{p} % of numbers lie in the blocks reserved for fiction (a real file has almost "
-            "none; a synthetic one, many).")
+        add("phones_valid", _pct(filled - total["invalid"], filled))
+        add("phones_fiction", _pct(total["fiction"], filled))
     email = s.get("email")
     if email:
         cols = email["columns"].values()
         add("email_reserved", _pct(sum(c["reserved_domain"] for c in cols),
-                                   sum(c["filled"] for c in cols)),
-            "{p} % des e-mails sont sous des domaines réservés (.example, .test) : signe "
-            "d'un fichier fabriqué.",
-            "{p} % of emails use reserved domains (.example, .test): a sign of a made-up file.")
+                                   sum(c["filled"] for c in cols)))
     return out

@@ -15,6 +15,7 @@ from toolkit.raw.verify import authenticity
 from toolkit.raw.verify.report import VerifyReport
 from toolkit.shared.formatting import number
 from toolkit.shared.text import enumeration, text, texts
+from toolkit.shared.typography import french_spacing
 from toolkit.shared.vocabulary import category_label
 
 #: The row counts of the ``gaps`` section, in the order the report gives them.
@@ -28,103 +29,121 @@ def _n(value: Any) -> str:
 
 
 def report_text(report: VerifyReport, claims: pl.DataFrame | None = None) -> str:
-    """A readable verification report in French (category keys in English), counts only."""
+    """A readable verification report in French (category keys in English), counts only.
+
+    Every word comes from the text catalogue (``verify.report.*``), with French typography; the
+    claims' own words and sources are given their no-break spaces too.
+    """
     s = report.sections
-    out = [f"Lignes : {_n(s['rows'])}"]
+    out = [text("verify.report.rows", n=_n(s["rows"]))]
     persons = s["persons"]
-    out.append(
-        f"Personnes distinctes : {_n(persons['distinct_persons'])} "
-        f"(lignes en double : {_n(persons['duplicate_rows'])})"
-    )
+    out.append(text("verify.report.persons", persons=_n(persons["distinct_persons"]),
+                    duplicates=_n(persons["duplicate_rows"])))  # fmt: skip
     if "nir" in s:
         nir = s["nir"]
         out += [
             "",
-            "[nir] N° de sécurité sociale",
-            f"  présents {_n(nir['filled'])}, clé valide {_n(nir['valid_key'])}, "
-            f"format faux {_n(nir['invalid']['bad_format'])}, "
-            f"clé fausse {_n(nir['invalid']['bad_key'])}",
-            f"  sexe concordant {_n(nir['sex']['consistent'])} / {_n(nir['sex']['checked'])}, "
-            f"naissance concordante {_n(nir['birth_date']['consistent'])} / "
-            f"{_n(nir['birth_date']['checked'])}, "
-            f"département plausible {_n(nir['departement_plausible'])}",
-            f"  NIR distincts {_n(nir['distinct_valid'])}, "
-            f"lignes partageant un NIR {_n(nir['rows_sharing_a_nir'])}",
-        ]
+            f"[nir] {text('verify.report.nir.title')}",
+            "  " + text("verify.report.nir.keys", filled=_n(nir["filled"]),
+                        valid_key=_n(nir["valid_key"]),
+                        bad_format=_n(nir["invalid"]["bad_format"]),
+                        bad_key=_n(nir["invalid"]["bad_key"])),
+            "  " + text("verify.report.nir.consistency", sex=_n(nir["sex"]["consistent"]),
+                        sex_checked=_n(nir["sex"]["checked"]),
+                        birth=_n(nir["birth_date"]["consistent"]),
+                        birth_checked=_n(nir["birth_date"]["checked"]),
+                        departement=_n(nir["departement_plausible"])),
+            "  " + text("verify.report.nir.distinct", distinct=_n(nir["distinct_valid"]),
+                        sharing=_n(nir["rows_sharing_a_nir"])),
+        ]  # fmt: skip
     if "sex" in s:
         sex = s["sex"]
-        out += ["", "[sex] Sexe", f"  femmes {_n(sex['female'])}, hommes {_n(sex['male'])}, "
-                f"non reconnus {_n(sex['unrecognised'])}"]
-    for cat, label in (("birth_date", "Date de naissance"), ("sample_date", "Date de prélèvement")):
-        if cat in s:
-            d = s[cat]
-            if cat == "birth_date":
-                extra = f", années {d['years'][0]}-{d['years'][1]}"
-            else:
-                extra = f", de {d['first_month']} à {d['last_month']}"
-            out += ["", f"[{cat}] {label}",
-                    f"  remplies {_n(d['filled'])}, lues {_n(d['parsed'])}, "
-                    f"illisibles {_n(d['unparsed'])}, hors plage {_n(d['out_of_range'])}{extra}"]
-            if cat == "sample_date" and d["by_year"]:
-                years = ", ".join(f"{y} {_n(n)}" for y, n in d["by_year"].items())
-                out.append(f"  par année : {years}")
+        out += ["", f"[sex] {text('verify.report.sex.title')}",
+                "  " + text("verify.report.sex.counts", female=_n(sex["female"]),
+                            male=_n(sex["male"]),
+                            unrecognised=_n(sex["unrecognised"]))]  # fmt: skip
+    if "birth_date" in s:
+        d = s["birth_date"]
+        out += ["", f"[birth_date] {text('verify.report.birth_date.title')}",
+                "  " + text("verify.report.birth_date.counts", **_date_counts(d),
+                            first=d["years"][0], last=d["years"][1])]  # fmt: skip
+    if "sample_date" in s:
+        d = s["sample_date"]
+        out += ["", f"[sample_date] {text('verify.report.sample_date.title')}",
+                "  " + text("verify.report.sample_date.counts", **_date_counts(d),
+                            first=d["first_month"], last=d["last_month"])]  # fmt: skip
+        if d["by_year"]:
+            years = ", ".join(f"{y} {_n(n)}" for y, n in d["by_year"].items())
+            out.append("  " + text("verify.report.sample_date.by_year", years=years))
     if "postcode" in s:
         p = s["postcode"]
-        line = f"  remplis {_n(p['filled'])}, bien formés {_n(p['well_formed'])}"
         if "exist" in p:
-            line += (f", existants {_n(p['exist'])}, commune cohérente "
-                     f"{_n(p['commune_consistent'])} / {_n(p['commune_checked'])}")
+            line = text("verify.report.postcode.checked", filled=_n(p["filled"]),
+                        well_formed=_n(p["well_formed"]), exist=_n(p["exist"]),
+                        consistent=_n(p["commune_consistent"]),
+                        checked=_n(p["commune_checked"]))  # fmt: skip
         else:
-            line += " (référentiel absent : existence non vérifiée)"
-        out += ["", "[postcode] Code postal de résidence", line]
+            line = text("verify.report.postcode.unchecked", filled=_n(p["filled"]),
+                        well_formed=_n(p["well_formed"]))  # fmt: skip
+        out += ["", f"[postcode] {text('verify.report.postcode.title')}", f"  {line}"]
     if "phones" in s:
         t = s["phones"]["total"]
-        out += ["", "[phone] Téléphones (toutes colonnes)",
-                f"  fixes {_n(t['landline'])}, mobiles {_n(t['mobile'])}, "
-                f"spéciaux {_n(t['special'])}, invalides {_n(t['invalid'])}, "
-                f"dont tranches fiction {_n(t['fiction'])}"]
+        out += ["", f"[phone] {text('verify.report.phone.title')}",
+                "  " + text("verify.report.phone.counts", landline=_n(t["landline"]),
+                            mobile=_n(t["mobile"]), special=_n(t["special"]),
+                            invalid=_n(t["invalid"]), fiction=_n(t["fiction"]))]  # fmt: skip
     if "email" in s:
         cols = s["email"]["columns"].values()
-        out += ["", "[email] Adresses e-mail",
-                f"  remplies {_n(sum(c['filled'] for c in cols))}, "
-                f"valides {_n(sum(c['valid'] for c in cols))}, "
-                f"domaines réservés {_n(sum(c['reserved_domain'] for c in cols))}, "
-                f"non distribuables {_n(sum(c['undeliverable'] for c in cols))}, "
-                f"distinctes {_n(s['email']['distinct_valid'])}"]
+        out += ["", f"[email] {text('verify.report.email.title')}",
+                "  " + text("verify.report.email.counts",
+                            filled=_n(sum(c["filled"] for c in cols)),
+                            valid=_n(sum(c["valid"] for c in cols)),
+                            reserved=_n(sum(c["reserved_domain"] for c in cols)),
+                            undeliverable=_n(sum(c["undeliverable"] for c in cols)),
+                            distinct=_n(s["email"]["distinct_valid"]))]  # fmt: skip
     if "doctor" in s:
-        out += ["", "[doctor] Médecins",
-                f"  cellules remplies {_n(s['doctor']['filled'])}, "
-                f"e-mails distincts {_n(s['doctor']['distinct_emails'])}"]
+        out += ["", f"[doctor] {text('verify.report.doctor.title')}",
+                "  " + text("verify.report.doctor.counts", filled=_n(s["doctor"]["filled"]),
+                            emails=_n(s["doctor"]["distinct_emails"]))]  # fmt: skip
     if "blood_group" in s:
         b = s["blood_group"]
-        out += ["", "[blood_group] Groupe sanguin",
-                f"  remplis {_n(b['filled'])}, valides {_n(b['valid'])}"]
+        out += ["", f"[blood_group] {text('verify.report.blood_group.title')}",
+                "  " + text("verify.report.blood_group.counts", filled=_n(b["filled"]),
+                            valid=_n(b["valid"]))]  # fmt: skip
     if "comment" in s:
         c = s["comment"]
-        out += ["", "[comment] Commentaires libres",
-                f"  lignes avec texte {_n(c['rows_with_text'])}, « enfant » "
-                f"{_n(c['rows_with_enfant'])}, « bébé » {_n(c['rows_with_bebe'])}"]
+        out += ["", f"[comment] {text('verify.report.comment.title')}",
+                "  " + text("verify.report.comment.counts", rows=_n(c["rows_with_text"]),
+                            enfant=_n(c["rows_with_enfant"]),
+                            bebe=_n(c["rows_with_bebe"]))]  # fmt: skip
     if "labs" in s:
-        out += ["", "[lab] Laboratoires", f"  distincts {_n(s['labs']['distinct'])}"]
+        out += ["", f"[lab] {text('verify.report.lab.title')}",
+                "  " + text("verify.report.lab.counts", distinct=_n(s["labs"]["distinct"]))]
     out += _gaps_text(s.get("gaps", {}))
     others = [c for c in ("surname", "first_name", "birth_name", "password", "login", "address",
                           "insurer") if c in s]
     if others:
-        out += ["", "Autres catégories (cellules remplies)"]
+        out += ["", text("verify.report.others_heading")]
         out += [f"  [{c}] {_n(s[c]['filled'])}" for c in others]
     if report.indicators:
-        out += ["", "Indices d'authenticité"]
+        out += ["", text("verify.report.indicators_heading")]
         out += [f"  - {ind['fr']}" for ind in report.indicators]
     out += _fabrication_text(s.get("fabrication"))
     if claims is not None:
-        out += ["", "Affirmations publiées"]
+        out += ["", text("verify.report.claims_heading")]
         for row in claims.iter_rows(named=True):
-            shown = format_value(row["metric"], row["measured"])
-            out.append(
-                f"  {VERDICT_LABELS_FR[row['verdict']]:<14} {row['claim']} "
-                f"({row['source']}) ; mesuré : {shown}"
-            )
+            out.append("  " + text(
+                "verify.report.claim", verdict=f"{VERDICT_LABELS_FR[row['verdict']]:<14}",
+                claim=french_spacing(row["claim"]), source=french_spacing(row["source"]),
+                measured=format_value(row["metric"], row["measured"]),
+            ))  # fmt: skip
     return "\n".join(out)
+
+
+def _date_counts(d: dict[str, Any]) -> dict[str, str]:
+    """The counts of a date block: cells filled, read, unreadable, out of range."""
+    return {"filled": _n(d["filled"]), "parsed": _n(d["parsed"]), "unparsed": _n(d["unparsed"]),
+            "out_of_range": _n(d["out_of_range"])}  # fmt: skip
 
 
 def _gaps_text(gaps: dict[str, Any]) -> list[str]:
