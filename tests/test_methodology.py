@@ -61,14 +61,21 @@ def test_the_box_gives_persons_labs_period_and_threshold():
 
 
 def test_the_box_says_which_residences_were_placed_on_their_postcodes_largest_commune():
-    box = methodology_note(facts())
-    assert "1\u00a0430 lignes n'avaient qu'un code postal" in box
+    box = methodology_note(facts(epsilon=None, epsilon_spent=None))
+    assert "1\u00a0430 personnes n'avaient qu'un code postal" in box
     assert "la plus peuplée" in box
 
 
-def test_fewer_than_k_rows_placed_by_postcode_are_not_counted_exactly():
-    box = methodology_note(facts(placed_by_postcode=PublishedCount(None, hidden=True)))
-    assert "Moins de 11 lignes n'avaient qu'un code postal" in box
+def test_fewer_than_k_persons_placed_by_postcode_are_not_counted_exactly():
+    box = methodology_note(facts(placed_by_postcode=PublishedCount(None, hidden=True),
+                                 epsilon=None, epsilon_spent=None))  # fmt: skip
+    assert "Moins de 11 personnes n'avaient qu'un code postal" in box
+
+
+def test_under_differential_privacy_the_box_gives_the_method_but_no_count_of_placed_persons():
+    for placed in (PublishedCount(1_430), PublishedCount(0), None):
+        box = methodology_note(facts(placed_by_postcode=placed))
+        assert "seul le code postal était utilisable" in box and "1\u00a0430" not in box
 
 
 def test_the_threshold_is_compared_with_the_atih_and_casd_without_overstatement():
@@ -89,7 +96,7 @@ def test_the_annex_holds_the_whole_method_and_points_nowhere_else():
                     "**Ce qui a été masqué, et pourquoi.**", "**Les limites.**",
                     "**Reproduire.**"):  # fmt: skip
         assert heading in annex
-    assert "1\u00a0430 lignes" in annex
+    assert "1\u00a0430 personnes" in methodology_annex(facts(epsilon=None, epsilon_spent=None))
     assert "methodologie-annexe.md" in methodology_note(facts())
 
 

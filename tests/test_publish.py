@@ -481,6 +481,37 @@ def test_with_epsilon_counts_are_noisy_but_never_below_k(safe, identifiers):
     assert "epsilon = 1,0" in built.files["methodologie.md"].decode()
 
 
+def _placed_sentence(note: str) -> str | None:
+    found = re.search(r"(\S+(?:\u00a0\d{3})*) personnes? n'avai(?:en)?t qu'un code postal", note)
+    return None if found is None else found.group(1)
+
+
+def test_the_note_counts_persons_placed_by_postcode_protected_as_any_count(safe, identifiers):
+    # Enough persons placed by postcode for a number to be shown: every record of a few dozen.
+    chosen = safe["person_id"].unique().sort().head(44)
+    safe = safe.with_columns(
+        residence_resolution=pl.when(pl.col("person_id").is_in(chosen.implode()))
+        .then(pl.lit("postcode_only")).otherwise(pl.col("residence_resolution"))
+    )
+    exact = (safe.filter(pl.col("residence_resolution") == "postcode_only")
+             ["person_id"].n_unique())  # fmt: skip
+    assert exact >= K and exact % 10
+    plain = build_bundle(safe, input_info={}, identifiers=identifiers)
+    shown = _placed_sentence(plain.files["methodologie.md"].decode())
+    assert shown is not None and int(shown.replace("\u00a0", "")) == exact
+    rounded = build_bundle(safe, input_info={}, identifiers=identifiers, rounding=10)
+    shown = _placed_sentence(rounded.files["methodologie.md"].decode())
+    assert shown is not None and int(shown.replace("\u00a0", "")) % 10 == 0
+
+
+def test_under_epsilon_no_exact_count_of_placed_persons_is_published(safe, identifiers):
+    built = build_bundle(safe, input_info={}, identifiers=identifiers, epsilon=1.0)
+    for name in ("methodologie.md", "methodologie-annexe.md"):
+        note = built.files[name].decode()
+        assert _placed_sentence(note) is None, name
+    assert "seul le code postal était utilisable" in built.files["methodologie.md"].decode()
+
+
 def test_rounding_and_epsilon_together_are_refused(safe, identifiers):
     with pytest.raises(InputError, match="not both"):
         build_bundle(safe, input_info={}, identifiers=identifiers, rounding=5, epsilon=1)

@@ -143,6 +143,26 @@ def published_persons(safe: SafeTable, epsilon: float | None, *, exact: int | No
     return int(noisy.table[COUNT][0])
 
 
+def placed_by_postcode(
+    safe: SafeTable, *, k: int, rounding: int | None, epsilon: float | None
+) -> PublishedCount | None:
+    """The persons whose residence was placed on their postcode's most populous commune (at
+    least one record known by its postcode only), protected as every published count: hidden
+    below ``k``, rounded to ``rounding``. Under differential privacy (``epsilon``), None: the
+    note then says how such residences are placed without any count (an exact count would
+    break the guarantee; a noised one would spend budget on a sentence)."""
+    if epsilon is not None:
+        return None
+    exact = (
+        safe.lazy().filter(pl.col("residence_resolution") == "postcode_only")
+        .select(pl.col("person_id").n_unique()).collect().item()
+    )  # fmt: skip
+    cell = pl.DataFrame({"placed": ["postcode_only"], COUNT: [exact]})
+    protected = disclosure.protect(cell, COUNT, by=["placed"], k=k, rounding=rounding)
+    hidden = bool(protected.table[f"{COUNT}_suppressed"][0])
+    return PublishedCount(None if hidden else int(protected.table[COUNT][0]), hidden=hidden)
+
+
 def draft_figure(
     figure: Figure,
     safe: SafeTable,
@@ -377,8 +397,6 @@ def build_bundle(
         first=pl.col("sample_month").min(), last=pl.col("sample_month").max()
     ).collect()
     n_labs = compact.select(pl.col("lab").drop_nulls().n_unique()).collect().item()
-    by_postcode = safe.lazy().filter(pl.col("residence_resolution") == "postcode_only")
-    placed_by_postcode = by_postcode.select(pl.len()).collect().item()
     categories = inputs.protected.get(CATEGORIES_FIGURE)
     shares = {} if categories is None else dict(
         categories.table.select("category", "share").iter_rows()
@@ -417,9 +435,8 @@ def build_bundle(
         without_sample_date=_unknown_cell(drafts, TIMELINE_FIGURE),
         earlier_tables=len(earlier),
         fabrication=fabrication,
-        # A count of rows like the others: fewer than k is said as such, never as a number.
-        placed_by_postcode=PublishedCount(placed_by_postcode or None,
-                                          hidden=0 < placed_by_postcode < k),
+        # A count of persons like the others: fewer than k is said as such, never as a number.
+        placed_by_postcode=placed_by_postcode(safe, k=k, rounding=rounding, epsilon=epsilon),
     )
     files["methodologie.md"] = methodology_note(facts).encode("utf-8")
     files["methodologie-annexe.md"] = methodology_annex(facts).encode("utf-8")

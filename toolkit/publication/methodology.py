@@ -85,8 +85,10 @@ class NoteFacts:
     #: The verdict of the signs of fabrication, a French sentence (``verify``'s
     #: ``fabrication.verdict.fr``), when the raw leak was verified; it holds no count.
     fabrication: str | None = None
-    #: The rows whose residence was known by its postcode only, placed on the postcode's most
-    #: populous commune (hidden when fewer than k); None when not known.
+    #: The persons whose residence was known by its postcode only (in at least one record),
+    #: placed on the postcode's most populous commune, as published (hidden below k, rounded as
+    #: the tables are); None when not known. Under differential privacy (``epsilon``)
+    #: no count: the note says how such residences are placed, whether there are any or not.
     placed_by_postcode: PublishedCount | None = None
 
 
@@ -138,8 +140,10 @@ def _file_sentence(f: NoteFacts) -> str:
 
 
 def _placed_by_postcode(f: NoteFacts) -> list[str]:
-    """The rows placed on their postcode's most populous commune, said when there are any."""
+    """The persons placed on their postcode's most populous commune, said when there are any."""
     count = f.placed_by_postcode
+    if f.epsilon is not None:  # no count under differential privacy: the method only
+        return [text("note.placed_by_postcode_method")]
     if count is None or not (count.hidden or count.value):
         return []
     if count.hidden:

@@ -1627,13 +1627,20 @@ TEXTS: dict[str, dict[str, Template]] = {
     # Residences known only by their postcode, placed on its most populous commune.
     "note.placed_by_postcode": {
         "fr": (
-            "{n} ligne n'avait qu'un code postal utilisable\u00a0: placée dans la commune la plus "
-            "peuplée de ce code postal, pas forcément la bonne.",
-            "{n} lignes n'avaient qu'un code postal utilisable\u00a0: placées dans la commune la "
-            "plus peuplée de leur code postal, pas forcément la bonne.",
+            "{n} personne n'avait qu'un code postal utilisable\u00a0: placée dans la commune la "
+            "plus peuplée de ce code postal, pas forcément la bonne.",
+            "{n} personnes n'avaient qu'un code postal utilisable\u00a0: placées dans la commune "
+            "la plus peuplée de leur code postal, pas forcément la bonne.",
         ),
     },
     "note.placed_by_postcode_fewer": {"fr": "Moins de {k}"},
+    # Under differential privacy: no count (it would not be noised), the method only.
+    "note.placed_by_postcode_method": {
+        "fr": (
+            "Une personne dont seul le code postal était utilisable est placée dans la commune "
+            "la plus peuplée de ce code postal, pas forcément la bonne."
+        ),
+    },
     # The box (``methodologie.md``): the figures that matter, in at most 250 words; the annex
     # (``methodologie-annexe.md``) gives the whole method with the ``note.*`` sentences above.
     "note.annex_title": {"fr": "## Méthodologie\u00a0: annexe (la méthode complète)"},
