@@ -176,6 +176,29 @@ def test_the_lab_chart_and_the_map_name_the_labs_of_the_registry(bundle, labs):
     assert drawn
 
 
+def test_a_lab_named_after_a_patients_surname_is_published_and_the_surname_alone_is_not(
+    leak, labs, surname, tmp_path
+):
+    """A FINESS lab may bear a person's name (« Laboratoire Kervarec »). Its name on a chart is
+    public; the tripwire still refuses the same surname anywhere else."""
+    raw = ingest.read_leak(leak)
+    found = tripwire.collect_identifiers(raw, schema.classify(raw.frame))
+    registry = pl.read_csv(labs, infer_schema=False)
+    renamed = registry.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(f"Laboratoire {surname.title()}"))
+        .otherwise(pl.col("name")).alias("name")
+    )
+    renamed.write_csv(tmp_path / "registry.csv")
+    out = tmp_path / "bundle"
+    publishing.publish_leak(leak, out, key=KEY, labs=tmp_path / "registry.csv", synthetic=True)
+    shown = (out / "02_laboratoires.csv").read_text(encoding="utf-8-sig")
+    assert f"Laboratoire {surname.title()}" in shown  # the lab is there, under its name
+    public = found.with_public(publishing.public_lab_names(renamed.with_columns(
+        pl.col("code").str.to_lowercase().alias("lab"))))  # fmt: skip
+    with pytest.raises(DisclosureError, match="name from the input"):
+        tripwire.scan({"x.md": f"Laboratoire {surname.title()} : {surname}".encode()}, public)
+
+
 def test_two_codes_of_one_lab_in_one_table_keep_their_codes():
     located = pl.DataFrame({"lab": ["lbm5601", "009560012"], "name": ["Biogolfe"] * 2,
                             "insee": ["56260"] * 2, "key": ["009560012"] * 2})

@@ -123,6 +123,20 @@ def test_a_surname_inside_a_public_place_name_is_not_a_hit(identifiers):
     assert hit("Sainte-Anne-d'Auray et Anne", identifiers) == "first name from the input"
 
 
+def test_a_surname_inside_a_public_lab_name_is_not_a_hit_but_alone_it_still_is(identifiers):
+    # A registry or FINESS names its labs (public businesses): « Laboratoire Kervarec » is a
+    # lab's name on a chart, not the patient Kervarec; the same surname elsewhere is a leak.
+    assert hit("Laboratoire Kervarec Biologie : 42 personnes", identifiers) == (
+        "surname from the input"
+    )
+    public = identifiers.with_public(["Laboratoire KERVAREC Biologie", ""])
+    assert hit("Laboratoire Kervarec Biologie : 42 personnes", public) is None
+    assert hit("Laboratoire Kervarec Biologie et Mme Kervarec", public) == "surname from the input"
+    assert hit("Kervarec : 42 personnes", public) == "surname from the input"
+    # The identifiers searched are the same; only the public names grew.
+    assert public.phrases == identifiers.phrases and not identifiers.public
+
+
 def test_only_direct_identifier_columns_are_collected(identifiers):
     assert "CODE_POSTAL" not in identifiers.columns
     assert set(identifiers.columns) == set(SCHEMA) - {"CODE_POSTAL"}

@@ -39,7 +39,7 @@ from toolkit.publication.comparison import comparison_release
 from toolkit.publication.ledger import DEFAULT_EPSILON_BUDGET, Ledger, Release
 from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.safe.compare import Comparison
-from toolkit.safe.labs import locate_labs
+from toolkit.safe.labs import lab_labels, locate_labs
 from toolkit.shared import paths
 from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError
@@ -120,6 +120,18 @@ def _located(labs: str | Path | pl.DataFrame | None) -> tuple[pl.DataFrame | Non
     return None, {"registry_sha256": None, "located": 0}
 
 
+def public_lab_names(located: pl.DataFrame | None) -> list[str]:
+    """The labs' names and labels as the charts show them (``toolkit.safe.labs.lab_labels``):
+    public names of businesses, from the registry or FINESS extract, which the tripwire reads
+    as it reads place names (:meth:`toolkit.boundary.tripwire.Identifiers.with_public`)."""
+    if located is None or located.height == 0 or "name" not in located.columns:
+        return []
+    names = located["name"].drop_nulls().to_list()
+    if "insee" in located.columns:
+        names += lab_labels(located)["label"].drop_nulls().to_list()
+    return names
+
+
 def _earlier_persons(ledger: Ledger, input_sha256: str) -> int | None:
     """The number of persons an earlier release of this input published exactly, if any."""
     for release in ledger.releases:
@@ -158,7 +170,7 @@ def _publish(
         epsilon_spent=bundle.epsilon_spent,
     )  # fmt: skip
     ledger.check(release, epsilon_budget=protection.epsilon_budget)
-    written = write_bundle(bundle, out, identifiers)
+    written = write_bundle(bundle, out, identifiers.with_public(public_lab_names(located)))
     ledger.record(release)
     stages.update(1)
     return PublishResult(Path(out), written, bundle.manifest)
@@ -372,7 +384,8 @@ def export_figure(
             epsilon_spent=extra.epsilon_spent,
         )  # fmt: skip
         ledger.check(release, epsilon_budget=protection.epsilon_budget)
-        written = tripwire.write_checked(extra.files, out_dir, made.identifiers)
+        identifiers = made.identifiers.with_public(public_lab_names(located))
+        written = tripwire.write_checked(extra.files, out_dir, identifiers)
         ledger.record(release)
     return written
 

@@ -31,7 +31,9 @@ What is deliberately *not* searched for the second net, so that the tripwire doe
 * words that lie inside a public name in the file (a commune, département or region of the
   gazetteer, :func:`place_names`, or one of the toolkit's texts): the surname "Martin" is
   searched, but not seen in "Saint-Martin-sur-Oust" on a commune map. A surname that is also a
-  town ("Vitré") is thus seen only where it is not the town's whole name.
+  town ("Vitré") is thus seen only where it is not the town's whole name. The names of the labs
+  a registry or FINESS extract gives (businesses, public) count as place names do
+  (:meth:`Identifiers.with_public`): "Kervarec" is not seen in « Laboratoire Kervarec ».
 
 PNG files are scanned through their text chunks (``tEXt``, ``iTXt``, ``zTXt``): the pixels of a
 chart come from the same specification as its SVG and Vega-Lite JSON, which are scanned in full.
@@ -149,6 +151,10 @@ class Identifiers:
     phrases: Mapping[str, str] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
     source: str = "none"
+    #: Folded public names of this publication beyond the gazetteer's places (the labs a
+    #: registry or FINESS extract names: businesses): an identifier inside one, where it stands
+    #: whole, is not a hit, as inside a place name (:meth:`with_public`).
+    public: frozenset[str] = frozenset()
     #: The first token of every phrase: a cheap filter before the n-gram look-up.
     first_tokens: frozenset[str] = field(init=False)
     #: The distinct token counts of the phrases, ascending.
@@ -158,6 +164,12 @@ class Identifiers:
         first = frozenset(p.split(" ", 1)[0] for p in self.phrases)
         object.__setattr__(self, "first_tokens", first)
         object.__setattr__(self, "lengths", tuple(sorted({p.count(" ") + 1 for p in self.phrases})))
+
+    def with_public(self, names: Iterable[str]) -> Identifiers:
+        """The same identifiers, with ``names`` (e.g. the labs' names) public as place names are:
+        "Kervarec" is still searched, but not seen in « Laboratoire Kervarec Biologie »."""
+        folded = frozenset(n for n in fold([str(n) for n in names]) if n)
+        return Identifiers(self.phrases, self.columns, self.source, self.public | folded)
 
     def describe(self) -> dict[str, Any]:
         """What the tripwire searched, for the manifest: counts and column names only."""
@@ -223,13 +235,19 @@ def _public_index() -> tuple[frozenset[str], frozenset[str], tuple[int, ...]]:
     return phrases, first, tuple(sorted({p.count(" ") + 1 for p in phrases}))
 
 
-def _public_spans(tokens: list[str]) -> list[bool]:
-    """For each token, whether it lies inside a public phrase (a place name, a label)."""
-    phrases, first, lengths = _public_index()
+def _public_spans(tokens: list[str], extra: frozenset[str] = frozenset()) -> list[bool]:
+    """For each token, whether it lies inside a public phrase (a place name, a label, one of
+    the ``extra`` public names of this publication)."""
     covered = [False] * len(tokens)
-    for i, n, phrase in _runs(tokens, first, lengths):
-        if phrase in phrases:
-            covered[i : i + n] = [True] * n
+    phrases, first, lengths = _public_index()
+    indexes = [(phrases, first, lengths)]
+    if extra:
+        indexes.append((extra, frozenset(p.split(" ", 1)[0] for p in extra),
+                        tuple(sorted({p.count(" ") + 1 for p in extra}))))  # fmt: skip
+    for known, starts, sizes in indexes:
+        for i, n, phrase in _runs(tokens, starts, sizes):
+            if phrase in known:
+                covered[i : i + n] = [True] * n
     return covered
 
 
@@ -459,7 +477,7 @@ def find_identifier(text: str, identifiers: Identifiers) -> str | None:
         if category is None:
             continue
         # Computed once, and only when an identifier matched: most files never need it.
-        covered = _public_spans(tokens) if covered is None else covered
+        covered = _public_spans(tokens, identifiers.public) if covered is None else covered
         if not all(covered[i : i + n]):
             label = ADMINISTRATIVE if category == "other" else category_label(category, "en")
             return f"{label.lower()} from the input"
