@@ -73,18 +73,42 @@ def _font_bytes(weight: int) -> bytes:
     return FONT_FILES[weight].read_bytes()
 
 
-# Subsetting runs in Python (fontTools, about a second a call): the explorer and the bundle
-# redraw charts whose texts use the same characters, so the subsets are kept.
-@functools.lru_cache(maxsize=128)
-def _subset_font(weight: int, characters: str) -> bytes:
-    """The shipped font of this weight with only the glyphs of ``characters`` (byte-stable)."""
-    font = TTFont(io.BytesIO(_font_bytes(weight)), recalcTimestamp=False)
+#: The characters French and English charts write: ASCII, French letters, guillemets, no-break
+#: spaces, dashes, apostrophes, signs. Charts are cut from a font of these alone (below).
+FRENCH_CHARACTERS = "".join(sorted(set(
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»\u00a0\u202f–—‘’“”…€°×·−≤≥"
+)))  # fmt: skip
+
+
+def _cut(data: bytes, characters: str) -> bytes:
+    """``data`` (an OpenType font) with only the glyphs of ``characters`` (byte-stable)."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     subsetter = subset.Subsetter(subset.Options(hinting=False, notdef_outline=True))
     subsetter.populate(text=characters)
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+@functools.cache
+def _french_font(weight: int) -> bytes:
+    """The shipped font cut down to :data:`FRENCH_CHARACTERS` (the same layout features as
+    every cut): cut once a session, so that each chart's own cut reads about 150 glyphs, not
+    the whole font's (about 0.1 s instead of 0.33 s a cut)."""
+    return _cut(_font_bytes(weight), FRENCH_CHARACTERS)
+
+
+# Subsetting runs in Python (fontTools): the explorer and the bundle redraw charts whose texts
+# use the same characters, so the subsets are kept.
+@functools.lru_cache(maxsize=128)
+def _subset_font(weight: int, characters: str) -> bytes:
+    """The shipped font of this weight with only the glyphs of ``characters`` (byte-stable):
+    cut from :func:`_french_font` when it holds them all, else from the whole font."""
+    if set(characters) <= set(FRENCH_CHARACTERS):
+        return _cut(_french_font(weight), characters)
+    return _cut(_font_bytes(weight), characters)
 
 
 def font_face_css(characters: str) -> str:
