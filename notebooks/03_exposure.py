@@ -82,5 +82,6 @@ notebook.chart(charts.pyramid_chart, pyramid)
 # que les personnes exposées à au moins l'une d'elles.
 
 # %%
-explorer = widgets.ExposureExplorer(safe, labs=labs)
+explorer = widgets.ExposureExplorer(safe, labs=labs, case=notebook.resolve_case(),
+                                    fictional=notebook.is_fictional(leak_path))
 explorer

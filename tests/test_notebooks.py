@@ -164,6 +164,27 @@ def test_resolve_leak_generates_the_default_synthetic_leak_when_missing(tmp_path
     assert written == [default]
 
 
+def test_charts_of_a_synthetic_leak_say_fictional_data_and_those_of_another_file_do_not(
+    tmp_path, monkeypatch
+):
+    from toolkit.publication import charts
+
+    monkeypatch.delenv("TOOLKIT_CASE", raising=False)
+    real, made = tmp_path / "real.csv", tmp_path / "made.csv"
+    for path in (real, made):
+        path.write_text("a\n")
+    (tmp_path / "made.csv.truth.json").write_text("{}")  # what the generator writes beside
+    table = pl.DataFrame({"category": ["nir", "comment"], "persons": [4_000, 1_200],
+                          "share": [1.0, 0.3]})  # fmt: skip
+    drawn = {}
+    for path in (made, real):
+        notebook.resolve_leak(path)
+        drawn[path.name] = charts.to_svg(notebook.chart(charts.categories_chart, table))
+    assert "Données fictives" in drawn["made.csv"]
+    assert "Données fictives" not in drawn["real.csv"]
+    assert notebook.is_fictional(made) and not notebook.is_fictional(real)
+
+
 def test_without_a_registry_labs_are_an_empty_table_of_located_labs():
     located = notebook.lab_locations(None)
     assert located.height == 0

@@ -166,6 +166,20 @@ def test_the_lab_chart_and_table_name_the_labs_a_registry_names(safe):
     assert "Laboratoire fictif Biogolfe" in explorer.table_view.value
 
 
+def test_the_explorers_charts_carry_the_cases_source_and_say_fictional_data(safe):
+    from toolkit.shared.case import load_case
+
+    case = load_case(None)
+    plain = ExposureExplorer(safe)
+    marked = ExposureExplorer(safe, case=case, fictional=True)
+    assert marked.charts and set(marked.charts) == set(plain.charts)
+    for name in marked.charts:
+        assert "Données fictives" in marked.views[name].value, name
+        assert "Données fictives" not in plain.views[name].value, name
+        spec = json.dumps(marked.charts[name].to_dict(), ensure_ascii=False)
+        assert case.source_line("fr").split("\u00a0:")[0] in spec, name
+
+
 def test_the_explorer_refuses_a_frame_with_personal_data(safe):
     with pytest.raises(BoundaryError):
         ExposureExplorer(safe.with_columns(surname=pl.lit("Durand")))

@@ -81,25 +81,38 @@ def _existing(chosen: str | os.PathLike[str], missing: str) -> Path:
     raise InputError(missing, path)
 
 
+#: Whether the leak this notebook analyses (the last one :func:`resolve_leak` gave) is
+#: synthetic: :func:`chart` then marks every chart « Données fictives ».
+_analysed = {"fictional": False}
+
+
 def resolve_leak(leak: str | os.PathLike[str] | None = None) -> Path:
     """The leak a notebook analyses: ``leak``, else ``$TOOLKIT_LEAK``, else the synthetic leak.
 
-    The default synthetic leak (full size, 491,840 rows) is generated on first use.
+    The default synthetic leak (full size, 491,840 rows) is generated on first use. The charts
+    the notebook draws afterwards (:func:`chart`) say « Données fictives » when this leak is
+    synthetic (:func:`is_fictional`).
     """
     chosen = leak if leak is not None else os.environ.get(LEAK_ENV) or None
     if chosen is not None:
-        return _existing(chosen, "leak file not found (check the LEAK cell or TOOLKIT_LEAK)")
-    path = paths.DEFAULT_LEAK
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        synth.write_synthetic_leak(path, progress=True)
+        path = _existing(chosen, "leak file not found (check the LEAK cell or TOOLKIT_LEAK)")
+    else:
+        path = paths.DEFAULT_LEAK
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            synth.write_synthetic_leak(path, progress=True)
+    _analysed["fictional"] = is_fictional(path)
     return path
 
 
-def is_default_leak(leak: str | os.PathLike[str]) -> bool:
-    """Whether ``leak`` is the embedded default, the synthetic leak: its outputs then say
-    « Données fictives »."""
-    return Path(leak).resolve() == paths.DEFAULT_LEAK.resolve()
+def is_fictional(leak: str | os.PathLike[str]) -> bool:
+    """Whether ``leak`` is synthetic: the embedded default, or a file the generator wrote (its
+    ``<file>.truth.json`` lies beside it). Its charts, alt texts and notes then say « Données
+    fictives », so that a chart shared alone never passes fiction off as a real leak."""
+    path = Path(leak)
+    if path.resolve() == paths.DEFAULT_LEAK.resolve():
+        return True
+    return path.with_name(path.name + ".truth.json").exists()
 
 
 def resolve_case(case: Case | str | os.PathLike[str] | None = None) -> Case:
@@ -183,10 +196,12 @@ def chart(build: Callable[..., Any], data: Any, /, **options: Any) -> Any:
     usable date, no lab, no data of the kind), None and one French sentence saying why.
 
     The source line, the timeline's first report and the départements of the commune map are
-    the case's (:func:`resolve_case`)."""
+    the case's (:func:`resolve_case`); the chart says « Données fictives » when the leak the
+    notebook analyses is synthetic (:func:`resolve_leak`)."""
     try:
         case = resolve_case()
         options.setdefault("source", case.source_line(options.get("lang", "fr")))
+        options.setdefault("fictional", _analysed["fictional"])
         if build is charts.timeline_chart:
             options.setdefault("first_report", case.first_report)
         if build is charts.commune_map:
@@ -212,8 +227,8 @@ def publish(
 ) -> publishing.PublishResult | None:
     """Publish ``leak``'s bundle into ``out`` (``publishing.publish_leak``) and print its summary.
 
-    ``case``: see :func:`resolve_case`. The embedded default leak is synthetic: its bundle says
-    « Données fictives ».
+    ``case``: see :func:`resolve_case`. A synthetic leak's bundle says « Données fictives »
+    (:func:`is_fictional`).
 
     When nothing can be published from this file (no usable column, too few persons, a
     release refused by disclosure control), print one French sentence saying why and return
@@ -222,7 +237,7 @@ def publish(
     try:
         result = publishing.publish_leak(leak, out, labs=labs, protection=protection,
                                          case=resolve_case(case),
-                                         synthetic=is_default_leak(leak))  # fmt: skip
+                                         synthetic=is_fictional(leak))  # fmt: skip
     except ToolkitError as exc:
         print(text("notebook.not_published", reason=str(exc)))
         return None
@@ -272,7 +287,7 @@ def export_extra(
     try:
         publishing.export_figure(leak, name, out_dir, labs=labs, protection=protection,
                                  case=resolve_case(case),
-                                 synthetic=is_default_leak(leak))  # fmt: skip
+                                 synthetic=is_fictional(leak))  # fmt: skip
     except ToolkitError as exc:
         print(text("notebook.not_exported", reason=str(exc)))
         return None

@@ -31,6 +31,7 @@ from toolkit.publication.protection import derive_from_published, protect_table
 from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
 from toolkit.shared import paths
+from toolkit.shared.case import Case, default_case
 from toolkit.shared.errors import ToolkitError
 from toolkit.shared.formatting import month_short, number
 from toolkit.shared.text import text, texts
@@ -113,7 +114,9 @@ class ExposureExplorer:
     ``safe`` is the safe table; ``labs`` (optional) a lab registry or located labs with ``lab``
     and ``name`` columns (and ``insee``, to tell apart two labs of one name): the lab picker,
     the lab chart and the lab table then show names, not codes
-    (``toolkit.publication.figures.named_labs``). After every change ``selection``,
+    (``toolkit.publication.figures.named_labs``). ``case`` (default: the default case) gives the
+    charts' source line; ``fictional`` (a synthetic file) marks them « Données fictives ».
+    After every change ``selection``,
     ``persons``, ``records``, ``tables`` (see :func:`exposure_tables`) and ``charts``
     (``timeline``, ``categories``, ``labs``) describe what is shown.
     """
@@ -125,8 +128,14 @@ class ExposureExplorer:
         labs: pl.DataFrame | None = None,
         k: int = 11,
         lang: Lang = "fr",
+        case: Case | None = None,
+        fictional: bool = False,
     ) -> None:
         self.lang: Lang = lang
+        #: Under every chart: the case's source line and, for a synthetic file, « Données
+        #: fictives » (a chart copied out of the explorer says what it is).
+        self.source = (case or default_case()).source_line(lang)
+        self.fictional = fictional
         self.safe = validate_safe_table(safe).lazy().collect()
         self.tables: dict[str, pl.DataFrame] = {}
         self.charts: dict[str, alt.TopLevelMixin] = {}
@@ -237,7 +246,8 @@ class ExposureExplorer:
         missing: dict[str, str] = {}
         for name, (build, options) in builders.items():
             try:
-                self.charts[name] = build(self.tables[name], k=k, lang=lang, **options)
+                self.charts[name] = build(self.tables[name], k=k, lang=lang, source=self.source,
+                                          fictional=self.fictional, **options)  # fmt: skip
             except ToolkitError:
                 missing[name] = _why_no_chart(records, name, lang)
 
