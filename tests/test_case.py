@@ -324,6 +324,26 @@ def test_cli_a_malformed_case_file_is_one_line_and_exit_code_2_before_any_work(v
     assert not (tmp_path / "out").exists()
 
 
+def test_cli_outputs_of_a_generated_file_say_fictional_data_and_synthetic_forces_it(
+    leak, tmp_path
+):
+    key = tmp_path / "key.hex"
+    key.write_text(KEY.hex() + "\n", encoding="ascii")
+    copy = tmp_path / "elsewhere" / "leak.csv"  # the same bytes, without the generator's files
+    copy.parent.mkdir()
+    copy.write_bytes(leak.read_bytes())
+
+    def exported(source: Path, out: str, *extra: str) -> str:
+        done = run_cli("export", str(source), "--figure", "01_chronologie", "--out",
+                       str(tmp_path / out), "--key-file", str(key), *extra)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / out / "01_chronologie.md").read_text(encoding="utf-8")
+
+    assert FICTIONAL in exported(leak, "generated")  # its .truth.json lies beside it
+    assert FICTIONAL not in exported(copy, "copy")
+    assert FICTIONAL in exported(copy, "forced", "--synthetic")
+
+
 def test_cli_an_unknown_case_name_is_one_line():
     done = run_cli("verify", "missing.csv", "--case", "nope")
     assert done.returncode == 2

@@ -197,9 +197,10 @@ def _case(args: argparse.Namespace) -> Any:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from toolkit.app import publishing, workflows
 
+    raw = args.leak if workflows.input_kind(args.file) == "safe_table" else args.file
     options = {"labs": args.labs, "protection": _protection(args), "label": args.label,
                "progress": not args.quiet, "read_options": _read_options(args),
-               "case": _case(args)}  # fmt: skip
+               "case": _case(args), "synthetic": _synthetic(args, raw)}  # fmt: skip
     # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
     if workflows.input_kind(args.file) == "safe_table":
         result = publishing.publish_safe_table(
@@ -217,6 +218,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     written = publishing.export_figure(
         args.file, args.figure, args.out, key_file=args.key_file, labs=args.labs,
         protection=_protection(args), read_options=_read_options(args), case=_case(args),
+        synthetic=_synthetic(args, args.file),
     )  # fmt: skip
     print("\n".join(str(path) for path in written))
     return 0
@@ -264,6 +266,19 @@ def _add_case_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--case", default=None, metavar="NAME|FILE",
                    help="the investigation: a shipped case (dedalus_2021, the default) or a "
                         "case file (.toml)")  # fmt: skip
+
+
+def _add_synthetic_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--synthetic", action="store_true",
+                   help="mark every output « Données fictives » (automatic for a file the "
+                        "generator wrote: its .truth.json beside it)")  # fmt: skip
+
+
+def _synthetic(args: argparse.Namespace, leak: str | None) -> bool:
+    """``--synthetic``, or a leak the generator wrote (``workflows.is_synthetic``)."""
+    from toolkit.app import workflows
+
+    return bool(args.synthetic) or (leak is not None and workflows.is_synthetic(leak))
 
 
 def _add_protection_options(p: argparse.ArgumentParser) -> None:
@@ -363,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leak", default=None, help="with a safe table: the raw leak, for the tripwire")
     p.add_argument("--label", default=None, help="name of the input in the manifest")
     _add_case_option(p)
+    _add_synthetic_option(p)
     _add_protection_options(p)
     _add_reading_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -373,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--figure", required=True, help="figure name, e.g. mentions_par_annee")
     p.add_argument("--out", required=True, help="folder to write the figure's files into")
     _add_case_option(p)
+    _add_synthetic_option(p)
     _add_protection_options(p)
     _add_reading_options(p)
     p.set_defaults(func=_cmd_export)

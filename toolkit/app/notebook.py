@@ -106,13 +106,10 @@ def resolve_leak(leak: str | os.PathLike[str] | None = None) -> Path:
 
 
 def is_fictional(leak: str | os.PathLike[str]) -> bool:
-    """Whether ``leak`` is synthetic: the embedded default, or a file the generator wrote (its
-    ``<file>.truth.json`` lies beside it). Its charts, alt texts and notes then say « Données
-    fictives », so that a chart shared alone never passes fiction off as a real leak."""
-    path = Path(leak)
-    if path.resolve() == paths.DEFAULT_LEAK.resolve():
-        return True
-    return path.with_name(path.name + ".truth.json").exists()
+    """Whether ``leak`` is synthetic (``toolkit.app.workflows.is_synthetic``: the embedded
+    default, or a file the generator wrote, its ``<file>.truth.json`` beside it). Its charts,
+    alt texts and notes then say « Données fictives »."""
+    return workflows.is_synthetic(leak)
 
 
 def resolve_case(case: Case | str | os.PathLike[str] | None = None) -> Case:

@@ -38,6 +38,7 @@ from toolkit.boundary.tripwire import Identifiers
 from toolkit.raw import claims, ingest, schema, verify
 from toolkit.raw.ingest import Ingested, ReadOptions
 from toolkit.raw.schema import Schema
+from toolkit.shared import paths
 from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError
 from toolkit.shared.gazetteer import RESOLUTIONS
@@ -61,6 +62,16 @@ def input_kind(path: str | Path) -> InputKind:
 
 
 # --- reading a leak ------------------------------------------------------------------------------
+
+
+def is_synthetic(leak: str | Path) -> bool:
+    """Whether ``leak`` is a synthetic leak: the embedded default, or a file the generator
+    wrote (its ``<file>.truth.json`` lies beside it). Its outputs then say « Données
+    fictives », so that a chart shared alone never passes fiction off as a real leak."""
+    path = Path(leak)
+    if path.resolve() == paths.DEFAULT_LEAK.resolve():
+        return True
+    return path.with_name(path.name + ".truth.json").exists()
 
 
 def read_and_classify(
