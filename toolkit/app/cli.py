@@ -197,12 +197,13 @@ def _case(args: argparse.Namespace) -> Any:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from toolkit.app import publishing, workflows
 
-    raw = args.leak if workflows.input_kind(args.file) == "safe_table" else args.file
     options = {"labs": args.labs, "protection": _protection(args), "label": args.label,
                "progress": not args.quiet, "read_options": _read_options(args),
-               "case": _case(args), "synthetic": _synthetic(args, raw)}  # fmt: skip
+               "case": _case(args)}  # fmt: skip
     # What the file holds decides, not its name: a pseudonymised table is a Parquet file.
-    if workflows.input_kind(args.file) == "safe_table":
+    from_safe_table = workflows.input_kind(args.file) == "safe_table"
+    options["synthetic"] = _synthetic(args, args.leak if from_safe_table else args.file)
+    if from_safe_table:
         result = publishing.publish_safe_table(
             args.file, args.out, leak=args.leak, key_file=args.key_file, **options
         )
