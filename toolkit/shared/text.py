@@ -1712,9 +1712,10 @@ TEXTS: dict[str, dict[str, Template]] = {
             "(paramètre epsilon = {epsilon} par tableau, {spent} pour ce dossier)\u00a0: chaque "
             "chiffre "
             "publié, total compris, peut s'écarter de quelques unités du chiffre exact, ce qui "
-            "empêche de déduire la présence d'une personne donnée\u00a0; les parts et les taux "
-            "sont "
-            "calculés à partir des chiffres bruités."
+            "rend difficile de déduire d'un effectif la présence d'une personne donnée\u00a0; "
+            "les parts et les taux sont calculés à partir des chiffres bruités. La liste des "
+            "mois, laboratoires et lieux, et les premier et dernier mois de chaque laboratoire, "
+            "viennent du fichier sans bruit."
         ),
     },
     "note.limits_heading": {"fr": "**Les limites.**"},
