@@ -37,11 +37,12 @@ from toolkit.app.compare import compare_files
 from toolkit.boundary import keys
 from toolkit.publication import charts, disclosure
 from toolkit.publication.charts.render import RENDERER, isolate_scripts
+from toolkit.publication.figures import named_labs
 from toolkit.raw import ingest, synth, verify
 from toolkit.raw.verify import VerifyReport
 from toolkit.safe import exposure
 from toolkit.safe.compare import Comparison
-from toolkit.safe.labs import lab_labels, locate_labs
+from toolkit.safe.labs import locate_labs
 from toolkit.shared import paths, scratch
 from toolkit.shared.case import Case, load_case
 from toolkit.shared.errors import InputError, ToolkitError
@@ -169,23 +170,14 @@ def lab_points(
     persons = exposure.lab_windows(safe).select("lab", "persons")
     windows = disclosure.protect(persons, by=["lab"], k=k).table.drop("persons_reason")
     points = (
-        located.select("lab", "lon", "lat")
+        located.select("lab", pl.col("lab").alias("code"), "lon", "lat")
         .join(windows, on="lab", how="inner")
         .filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
     )
     if not points.height:
         print(text("notebook.no_lab_located"))
         return None
-    labels = lab_labels(located).unique("lab", keep="first")
-    unique = pl.col("label").is_not_null() & (pl.col("lab").n_unique().over("label") == 1)
-    return (
-        points.join(labels, on="lab", how="left", maintain_order="left")
-        .select(
-            pl.when(unique).then(pl.col("label")).otherwise(pl.col("lab")).alias("lab"),
-            pl.col("lab").alias("code"), "lon", "lat", "persons", "persons_suppressed",
-        )
-        .sort("lab")
-    )
+    return named_labs(points, located).sort("lab")
 
 
 def chart(build: Callable[..., Any], data: Any, /, **options: Any) -> Any:

@@ -126,10 +126,7 @@ def public_lab_names(located: pl.DataFrame | None) -> list[str]:
     as it reads place names (:meth:`toolkit.boundary.tripwire.Identifiers.with_public`)."""
     if located is None or located.height == 0 or "name" not in located.columns:
         return []
-    names = located["name"].drop_nulls().to_list()
-    if "insee" in located.columns:
-        names += lab_labels(located)["label"].drop_nulls().to_list()
-    return names
+    return [*located["name"].drop_nulls(), *lab_labels(located)["label"].drop_nulls()]
 
 
 def _earlier_persons(ledger: Ledger, input_sha256: str) -> int | None:

@@ -142,9 +142,7 @@ class ExposureExplorer:
         self.persons = 0
         self.records = 0
 
-        self.located = None if labs is None else labs.with_columns(
-            *([] if "insee" in labs.columns else [pl.lit(None, pl.String).alias("insee")])
-        )
+        self.located = labs
         codes = self.safe["lab"].drop_nulls().unique().sort().to_list()
         names = {} if labs is None else dict(labs.select("lab", "name").iter_rows())
         lab_options = [(f"{names[c]} ({c})" if names.get(c) else c, c) for c in codes]

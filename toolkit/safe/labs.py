@@ -356,7 +356,8 @@ def lab_labels(labs: pl.DataFrame, communes: pl.DataFrame | None = None) -> pl.D
     """``lab, label``: the name a reader sees for each ``lab`` value of a lab table.
 
     ``labs`` is a :func:`geocode_labs` or :func:`locate_labs` table (``lab, name, insee`` and,
-    for the latter, ``key``: rows of one key are one lab). The label is the lab's name; a name
+    for the latter, ``key``: rows of one key are one lab; a plain registry of ``lab, name``
+    without ``insee`` is read as labs of unknown commune). The label is the lab's name; a name
     that two labs share (« BIO 17 » nine times in FINESS) gets the lab's commune, and then its
     key if that is not enough, so that no two labs read the same; a lab without a name keeps
     its value. ``communes`` (``insee, name``) defaults to the reference gazetteer.
@@ -367,7 +368,8 @@ def lab_labels(labs: pl.DataFrame, communes: pl.DataFrame | None = None) -> pl.D
         pl.col("lab").cast(pl.String),
         key.cast(pl.String).alias("_key"),
         pl.col("name").str.strip_chars().replace("", None).alias("_name"),
-        pl.col("insee").cast(pl.String),
+        (pl.col("insee") if "insee" in labs.columns else pl.lit(None)).cast(pl.String)
+        .alias("insee"),
     ).join(
         communes.select("insee", pl.col("name").alias("_commune")),
         on="insee", how="left", maintain_order="left",
